@@ -1,0 +1,6 @@
+package io.strata.api.storage;
+
+/** A storage that accepts samples. */
+public interface Appendable {
+    Appender appender();
+}

@@ -1,0 +1,51 @@
+package io.strata.api.labels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabelsTest {
+    @Test
+    void sortsDropsEmptyValuesAndLooksUp() {
+        Labels l = Labels.of("job", "api", "__name__", "up", "empty", "", "instance", "a:1");
+        assertEquals(3, l.size());
+        assertEquals(List.of("__name__", "instance", "job"), l.names());
+        assertEquals("api", l.get("job"));
+        assertEquals("", l.get("missing"));
+        assertEquals("{__name__=\"up\", instance=\"a:1\", job=\"api\"}", l.toString());
+    }
+
+    @Test
+    void comparesLikePrometheus() {
+        Labels a = Labels.of("a", "1");
+        Labels ab = Labels.of("a", "1", "b", "2");
+        Labels b = Labels.of("b", "1");
+        assertTrue(a.compareTo(ab) < 0);
+        assertTrue(ab.compareTo(b) < 0);
+        assertEquals(0, a.compareTo(Labels.of("a", "1")));
+        assertEquals(a, Labels.of("a", "1"));
+    }
+
+    @Test
+    void withoutAndKeep() {
+        Labels l = Labels.of("__name__", "x", "a", "1", "b", "2");
+        assertEquals(Labels.of("a", "1", "b", "2"), l.withoutMetricName());
+        assertEquals(Labels.of("b", "2"), l.keep(List.of("b")));
+        assertEquals(Labels.of("__name__", "x"), l.without(List.of("a", "b")));
+    }
+
+    @Test
+    void quotesLikeGo() {
+        assertEquals("{a=\"x\\\"y\\\\z\\n\"}", Labels.of("a", "x\"y\\z\n").toString());
+    }
+
+    @Test
+    void rejectsOddPairs() {
+        assertThrows(IllegalArgumentException.class, () -> Labels.of("a"));
+        assertFalse(Labels.EMPTY.has("a"));
+    }
+}
