@@ -18,4 +18,16 @@ public interface Plugin {
 
     /** The named factories this plugin offers. */
     List<Factory<?>> factories();
+
+    /**
+     * Called once when the plugin is loaded, before any of its factories is used: the place to
+     * serve routes or gRPC services of its own. Registrations made here are withdrawn when the
+     * plugin is unloaded.
+     */
+    default void start(PluginContext context) throws Exception {
+    }
+
+    /** Called when the plugin is unloaded (its bundle removed, or the process stopping). */
+    default void stop() throws Exception {
+    }
 }
