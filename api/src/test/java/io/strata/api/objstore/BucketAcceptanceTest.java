@@ -490,7 +490,11 @@ public abstract class BucketAcceptanceTest {
         long size = largeObjectBytes();
         long seed = 42;
         GeneratedContent content = new GeneratedContent(seed, size);
-        bucket.upload("large/object", content);
+        try {
+            bucket.upload("large/object", content);
+        } catch (OutOfMemoryError buffered) {
+            fail("uploading " + size + " bytes exhausted the heap: the bucket buffers objects instead of streaming them");
+        }
         assertEquals(size, content.position(), "upload consumed the whole stream");
         long uploadedChecksum = content.checksum();
 
@@ -504,6 +508,8 @@ public abstract class BucketAcceptanceTest {
                 downloaded.update(buffer, 0, n);
                 downloadedBytes += n;
             }
+        } catch (OutOfMemoryError buffered) {
+            fail("reading " + size + " bytes exhausted the heap: the bucket buffers objects instead of streaming them");
         }
         assertEquals(size, downloadedBytes);
         assertEquals(uploadedChecksum, downloaded.getValue(), "checksum of the object read back");
