@@ -482,6 +482,40 @@ public abstract class BucketAcceptanceTest {
         }
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void deletesThatEmptyADirectoryDoNotBreakConcurrentUploadsIntoIt() throws Exception {
+        // A store that removes emptied directories (as a filesystem does) must not lose an upload
+        // that creates the same directory at that moment.
+        int rounds = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> churn = pool.submit((Callable<Void>) () -> {
+                for (int i = 0; i < rounds; i++) {
+                    bucket.upload("race/dir/churn", bytes("c" + i));
+                    bucket.delete("race/dir/churn");
+                }
+                return null;
+            });
+            Future<?> keep = pool.submit((Callable<Void>) () -> {
+                for (int i = 0; i < rounds; i++) {
+                    String name = "race/dir/keep-" + i;
+                    bucket.upload(name, bytes("k" + i));
+                    assertEquals("k" + i, string(bucket.get(name)), "read right after its upload");
+                    bucket.delete(name);
+                }
+                bucket.upload("race/dir/kept", bytes("kept"));
+                return null;
+            });
+            churn.get(CONCURRENCY_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            keep.get(CONCURRENCY_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of("race/dir/kept"), list("", true));
+        assertEquals("kept", string(bucket.get("race/dir/kept")));
+    }
+
     // ---- large objects ----------------------------------------------------------------------
 
     @Test
