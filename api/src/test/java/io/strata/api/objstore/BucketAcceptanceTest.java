@@ -161,6 +161,11 @@ public abstract class BucketAcceptanceTest {
         assertFalse(bucket.exists("dir/sub/obj"), "a name prefix is not an object");
         assertNotFound(assertThrows(IOException.class, () -> bucket.get("dir/sub")));
         assertNotFound(assertThrows(IOException.class, () -> bucket.attributes("dir/sub")));
+        assertFalse(bucket.exists("dir/sub/object/below"), "an object is not a directory");
+        assertNotFound(assertThrows(IOException.class, () -> bucket.get("dir/sub/object/below")));
+        assertNotFound(assertThrows(IOException.class, () -> bucket.getRange("dir/sub/object/below", 1, 1)));
+        assertNotFound(assertThrows(IOException.class, () -> bucket.attributes("dir/sub/object/below")));
+        assertNotFound(assertThrows(IOException.class, () -> bucket.delete("dir/sub/object/below")));
     }
 
     @Test

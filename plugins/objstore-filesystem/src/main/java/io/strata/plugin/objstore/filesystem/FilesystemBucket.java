@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -186,13 +185,8 @@ public final class FilesystemBucket implements Bucket {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException | NotDirectoryException | AccessDeniedException missing) {
-            throw notFoundUnlessReadable(name, file, missing);
         } catch (IOException error) {
-            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new ObjectNotFoundException(name);
-            }
-            throw error;
+            throw notFoundUnlessAFile(name, file, error);
         }
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -209,13 +203,16 @@ public final class FilesystemBucket implements Bucket {
         }
     }
 
-    /** A directory in the way (a directory is not an object) or a missing file means not found. */
-    private static IOException notFoundUnlessReadable(String name, Path file, IOException error) {
-        if (error instanceof AccessDeniedException && Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-                && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            return error;
+    /**
+     * The error to report when {@code file} could not be opened or inspected: not found unless it
+     * is a regular file (it is missing, a directory, a symbolic link, or a parent is an object),
+     * else the error itself (permissions, I/O).
+     */
+    private static IOException notFoundUnlessAFile(String name, Path file, IOException error) {
+        if (error instanceof NoSuchFileException || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new ObjectNotFoundException(name);
         }
-        return new ObjectNotFoundException(name);
+        return error;
     }
 
     @Override
@@ -229,8 +226,8 @@ public final class FilesystemBucket implements Bucket {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException | NotDirectoryException missing) {
-            throw new ObjectNotFoundException(name);
+        } catch (IOException error) {
+            throw notFoundUnlessAFile(name, file, error);
         }
         if (!attributes.isRegularFile()) {
             throw new ObjectNotFoundException(name);
