@@ -1,0 +1,281 @@
+package io.strata.plugin.promql.engine;
+
+import io.strata.api.labels.Labels;
+import io.strata.plugin.promql.functions.FloatMath;
+import io.strata.plugin.promql.functions.RangeFunction;
+import io.strata.plugin.promql.parser.AggregateOp;
+import io.strata.plugin.promql.parser.Expr;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Evaluation of aggregation operators, step by step over groups of columns. */
+final class Aggregations {
+    private Aggregations() {
+    }
+
+    static Labels groupLabels(Labels labels, List<String> grouping, boolean without, Set<String> withoutSet) {
+        if (without) {
+            return labels.without(withoutSet);
+        }
+        return labels.keep(grouping);
+    }
+
+    static Object evaluate(Evaluator ev, Expr.Aggregate agg, Grid g) {
+        int steps = g.steps();
+        AggregateOp op = agg.op();
+        double[] param = null;
+        String stringParam = null;
+        if (agg.param() != null) {
+            Object p = ev.eval(agg.param(), g);
+            if (p instanceof String s) {
+                stringParam = s;
+            } else {
+                param = (double[]) p;
+            }
+        }
+        StepVector input = ev.evalVector(agg.expr(), g);
+        Set<String> withoutSet = new HashSet<>(agg.grouping());
+        withoutSet.add(Labels.METRIC_NAME);
+        if (op == AggregateOp.COUNT_VALUES) {
+            return countValues(ev, agg, input, stringParam, withoutSet);
+        }
+        if (op == AggregateOp.LIMITK || op == AggregateOp.LIMIT_RATIO) {
+            throw Evaluator.error(op.keyword() + " is an experimental feature that is not supported");
+        }
+        // group assignment
+        List<StepVector.Column> cols = input.columns;
+        int n = cols.size();
+        int[] groupOf = new int[n];
+        List<Labels> groupKeys = new ArrayList<>();
+        Map<Labels, Integer> index = new HashMap<>();
+        for (int c = 0; c < n; c++) {
+            Labels key = groupLabels(cols.get(c).labels, agg.grouping(), agg.without(), withoutSet);
+            Integer gi = index.get(key);
+            if (gi == null) {
+                gi = groupKeys.size();
+                index.put(key, gi);
+                groupKeys.add(key);
+            }
+            groupOf[c] = gi;
+        }
+        int groups = groupKeys.size();
+        // members ordered by group
+        int[] groupStart = new int[groups + 1];
+        for (int c = 0; c < n; c++) {
+            groupStart[groupOf[c] + 1]++;
+        }
+        for (int i = 0; i < groups; i++) {
+            groupStart[i + 1] += groupStart[i];
+        }
+        int[] members = new int[n];
+        int[] fill = Arrays.copyOf(groupStart, groups);
+        for (int c = 0; c < n; c++) {
+            members[fill[groupOf[c]]++] = c;
+        }
+        if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK) {
+            return topK(ev, op, input, param, groups, groupStart, members);
+        }
+        if (op == AggregateOp.QUANTILE) {
+            for (double q : param) {
+                if (!(q >= 0 && q <= 1)) {
+                    ev.annotations.warn("quantile value should be between 0 and 1, got " + Functions.formatG(q), agg.position());
+                    break;
+                }
+            }
+        }
+        StepVector out = new StepVector(steps);
+        StepVector.Column[] outCols = new StepVector.Column[groups];
+        double[] scratch = new double[Math.max(1, n)];
+        double[] c1 = new double[1];
+        for (int i = 0; i < steps; i++) {
+            ev.check();
+            for (int gi = 0; gi < groups; gi++) {
+                int count = 0;
+                for (int m = groupStart[gi]; m < groupStart[gi + 1]; m++) {
+                    StepVector.Column col = cols.get(members[m]);
+                    if (col.present[i]) {
+                        scratch[count++] = col.values[i];
+                    }
+                }
+                if (count == 0) {
+                    continue;
+                }
+                double value;
+                switch (op) {
+                    case SUM: {
+                        double sum = 0;
+                        c1[0] = 0;
+                        for (int k = 0; k < count; k++) {
+                            sum = FloatMath.kahanSum(scratch[k], sum, c1);
+                        }
+                        value = Double.isInfinite(sum) ? sum : sum + c1[0];
+                        break;
+                    }
+                    case AVG:
+                        value = RangeFunction.average(scratch, 0, count);
+                        break;
+                    case COUNT:
+                        value = count;
+                        break;
+                    case GROUP:
+                        value = 1;
+                        break;
+                    case MIN: {
+                        value = scratch[0];
+                        for (int k = 1; k < count; k++) {
+                            if (value > scratch[k] || Double.isNaN(value)) {
+                                value = scratch[k];
+                            }
+                        }
+                        break;
+                    }
+                    case MAX: {
+                        value = scratch[0];
+                        for (int k = 1; k < count; k++) {
+                            if (value < scratch[k] || Double.isNaN(value)) {
+                                value = scratch[k];
+                            }
+                        }
+                        break;
+                    }
+                    case STDDEV:
+                    case STDVAR: {
+                        double mean = 0;
+                        double[] cMean = {0};
+                        double aux = 0;
+                        double cnt = 0;
+                        for (int k = 0; k < count; k++) {
+                            cnt++;
+                            double delta = scratch[k] - (mean + cMean[0]);
+                            mean = FloatMath.kahanSum(delta / cnt, mean, cMean);
+                            aux += delta * (scratch[k] - (mean + cMean[0]));
+                        }
+                        value = aux / cnt;
+                        if (op == AggregateOp.STDDEV) {
+                            value = Math.sqrt(value);
+                        }
+                        break;
+                    }
+                    case QUANTILE:
+                        value = FloatMath.quantile(param[i], scratch, count);
+                        break;
+                    default:
+                        throw new IllegalStateException("unhandled aggregation " + op);
+                }
+                StepVector.Column oc = outCols[gi];
+                if (oc == null) {
+                    oc = new StepVector.Column(groupKeys.get(gi), steps);
+                    outCols[gi] = oc;
+                }
+                oc.set(i, value);
+            }
+        }
+        for (int gi = 0; gi < groups; gi++) {
+            if (outCols[gi] != null) {
+                boolean dropName = false;
+                if (outCols[gi].labels.has(Labels.METRIC_NAME)) {
+                    for (int m = groupStart[gi]; m < groupStart[gi + 1]; m++) {
+                        dropName |= cols.get(members[m]).dropName;
+                    }
+                }
+                outCols[gi].dropName = dropName;
+                out.columns.add(outCols[gi]);
+            }
+        }
+        return out;
+    }
+
+    private static StepVector topK(Evaluator ev, AggregateOp op, StepVector input, double[] param, int groups, int[] groupStart,
+                                   int[] members) {
+        int steps = input.steps;
+        List<StepVector.Column> cols = input.columns;
+        StepVector.Column[] outCols = new StepVector.Column[cols.size()];
+        boolean top = op == AggregateOp.TOPK;
+        Integer[] order = new Integer[cols.size()];
+        List<Integer> emitted = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            ev.check();
+            double k = param[i];
+            if (Double.isNaN(k)) {
+                throw Evaluator.error("Parameter value is NaN");
+            }
+            long kk = k >= 9.223372036854775807E18 ? Long.MAX_VALUE : (long) k;
+            if (kk < 1) {
+                continue;
+            }
+            final int step = i;
+            for (int gi = 0; gi < groups; gi++) {
+                int count = 0;
+                for (int m = groupStart[gi]; m < groupStart[gi + 1]; m++) {
+                    if (cols.get(members[m]).present[i]) {
+                        order[count++] = members[m];
+                    }
+                }
+                Arrays.sort(order, 0, count, (a, b) -> {
+                    double x = cols.get(a).values[step];
+                    double y = cols.get(b).values[step];
+                    boolean xn = Double.isNaN(x);
+                    boolean yn = Double.isNaN(y);
+                    if (xn || yn) {
+                        return xn == yn ? 0 : (xn ? 1 : -1);
+                    }
+                    return top ? Double.compare(y, x) : Double.compare(x, y);
+                });
+                int take = (int) Math.min(kk, count);
+                for (int r = 0; r < take; r++) {
+                    int c = order[r];
+                    StepVector.Column oc = outCols[c];
+                    if (oc == null) {
+                        StepVector.Column src = cols.get(c);
+                        oc = new StepVector.Column(src.labels, steps);
+                        oc.dropName = src.dropName;
+                        outCols[c] = oc;
+                        emitted.add(c);
+                    }
+                    oc.set(i, cols.get(c).values[i]);
+                }
+            }
+        }
+        StepVector out = new StepVector(steps);
+        for (int c : emitted) {
+            out.columns.add(outCols[c]);
+        }
+        return out;
+    }
+
+    private static StepVector countValues(Evaluator ev, Expr.Aggregate agg, StepVector input, String valueLabel,
+                                          Set<String> withoutSet) {
+        if (!Functions.isValidLabelName(valueLabel)) {
+            throw Evaluator.error("invalid label name \"" + valueLabel + "\"");
+        }
+        int steps = input.steps;
+        List<String> grouping = new ArrayList<>(agg.grouping());
+        if (!agg.without()) {
+            grouping.add(valueLabel);
+        }
+        Map<Labels, StepVector.Column> out = new LinkedHashMap<>();
+        for (int i = 0; i < steps; i++) {
+            ev.check();
+            for (StepVector.Column c : input.columns) {
+                if (!c.present[i]) {
+                    continue;
+                }
+                Labels withValue = c.labels.toBuilder().set(valueLabel, FloatMath.formatPlain(c.values[i])).build();
+                Labels key = groupLabels(withValue, grouping, agg.without(), withoutSet);
+                StepVector.Column oc = out.computeIfAbsent(key, k -> new StepVector.Column(k, steps));
+                if (oc.present[i]) {
+                    oc.values[i] += 1;
+                } else {
+                    oc.set(i, 1);
+                }
+            }
+        }
+        return new StepVector(steps, new ArrayList<>(out.values()));
+    }
+}

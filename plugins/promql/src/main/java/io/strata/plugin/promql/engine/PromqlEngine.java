@@ -1,0 +1,191 @@
+package io.strata.plugin.promql.engine;
+
+import io.strata.api.labels.Labels;
+import io.strata.api.storage.Queryable;
+import io.strata.plugin.promql.parser.Expr;
+import io.strata.plugin.promql.parser.ParseException;
+import io.strata.plugin.promql.parser.Parser;
+import io.strata.plugin.promql.parser.Rewriter;
+import io.strata.plugin.promql.parser.ValueType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Evaluates PromQL with Prometheus 3 semantics (left-open lookback and ranges, delayed {@code __name__} removal).
+ * Stateless and thread-safe; each query gets its own evaluator.
+ */
+public final class PromqlEngine {
+    /** The most points per series a range query may produce, as Prometheus's HTTP API enforces. */
+    public static final int MAX_POINTS_PER_SERIES = 11_000;
+
+    public PromqlEngine() {
+    }
+
+    /** Parses an expression, turning syntax errors into {@code bad_data} query errors. */
+    public static Expr parse(String expr) {
+        try {
+            return Parser.parse(expr);
+        } catch (ParseException e) {
+            throw new QueryException(QueryException.Kind.BAD_DATA, e.getMessage(), e);
+        }
+    }
+
+    /** Evaluates {@code expr} at one time (milliseconds since the epoch). */
+    public QueryResult instantQuery(Queryable queryable, String expr, long timeMillis, QueryOptions options) {
+        return instantQuery(queryable, expr, parse(expr), timeMillis, options);
+    }
+
+    /** Evaluates an already parsed expression at one time; {@code text} is used for annotation positions. */
+    public QueryResult instantQuery(Queryable queryable, String text, Expr parsed, long timeMillis, QueryOptions options) {
+        checkArguments(queryable, options);
+        Expr expr = resolveStartEnd(parsed, timeMillis, timeMillis);
+        Annotations annotations = new Annotations(text);
+        Evaluator ev = new Evaluator(queryable, options, annotations, text, System.nanoTime());
+        try {
+            ev.checkNow();
+            QueryResult.Value value;
+            if (expr.type() == ValueType.MATRIX) {
+                List<QueryResult.SeriesPoints> series = ev.rangeVectorAt(expr, timeMillis);
+                series.sort(Comparator.comparing(QueryResult.SeriesPoints::labels));
+                value = new QueryResult.MatrixValue(series);
+            } else {
+                Grid g = new Grid(timeMillis, timeMillis, 0);
+                Object v = ev.eval(expr, g);
+                if (v instanceof double[] d) {
+                    value = new QueryResult.ScalarValue(timeMillis, d[0]);
+                } else if (v instanceof String s) {
+                    value = new QueryResult.StringValue(timeMillis, s);
+                } else {
+                    value = toVector((StepVector) v, timeMillis);
+                }
+            }
+            return new QueryResult(value, annotations.warnings(), annotations.infos());
+        } finally {
+            ev.close();
+        }
+    }
+
+    /** Evaluates {@code expr} at start, start+step, ... up to end (milliseconds). */
+    public QueryResult rangeQuery(Queryable queryable, String expr, long startMillis, long endMillis, long stepMillis,
+                                  QueryOptions options) {
+        return rangeQuery(queryable, expr, parse(expr), startMillis, endMillis, stepMillis, options);
+    }
+
+    /** Evaluates an already parsed expression over a range. */
+    public QueryResult rangeQuery(Queryable queryable, String text, Expr parsed, long startMillis, long endMillis,
+                                  long stepMillis, QueryOptions options) {
+        checkArguments(queryable, options);
+        if (stepMillis <= 0) {
+            throw new QueryException(QueryException.Kind.BAD_DATA,
+                    "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if (endMillis < startMillis) {
+            throw new QueryException(QueryException.Kind.BAD_DATA, "end timestamp must not be before start time");
+        }
+        if ((endMillis - startMillis) / stepMillis >= MAX_POINTS_PER_SERIES) {
+            throw new QueryException(QueryException.Kind.BAD_DATA,
+                    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        }
+        if (parsed.type() != ValueType.VECTOR && parsed.type() != ValueType.SCALAR) {
+            throw new QueryException(QueryException.Kind.BAD_DATA, "invalid expression type \"" + parsed.type()
+                    + "\" for range query, must be Scalar or instant Vector");
+        }
+        Expr expr = resolveStartEnd(parsed, startMillis, endMillis);
+        Annotations annotations = new Annotations(text);
+        Evaluator ev = new Evaluator(queryable, options, annotations, text, System.nanoTime());
+        try {
+            ev.checkNow();
+            Grid g = new Grid(startMillis, startMillis + ((endMillis - startMillis) / stepMillis) * stepMillis, stepMillis);
+            Object v = ev.eval(expr, g);
+            List<QueryResult.SeriesPoints> series = new ArrayList<>();
+            int steps = g.steps();
+            if (v instanceof double[] d) {
+                long[] ts = new long[steps];
+                for (int i = 0; i < steps; i++) {
+                    ts[i] = g.time(i);
+                }
+                series.add(new QueryResult.SeriesPoints(Labels.EMPTY, ts, d.clone()));
+            } else {
+                StepVector sv = (StepVector) v;
+                Map<Labels, List<StepVector.Column>> byLabels = new LinkedHashMap<>();
+                for (StepVector.Column c : sv.columns) {
+                    byLabels.computeIfAbsent(c.finalLabels(), k -> new ArrayList<>()).add(c);
+                }
+                for (Map.Entry<Labels, List<StepVector.Column>> en : byLabels.entrySet()) {
+                    long[] ts = new long[steps];
+                    double[] vs = new double[steps];
+                    boolean[] taken = new boolean[steps];
+                    int n = 0;
+                    for (int i = 0; i < steps; i++) {
+                        for (StepVector.Column c : en.getValue()) {
+                            if (c.present[i]) {
+                                if (taken[i]) {
+                                    throw Evaluator.error("vector cannot contain metrics with the same labelset");
+                                }
+                                taken[i] = true;
+                                ts[n] = g.time(i);
+                                vs[n] = c.values[i];
+                                n++;
+                            }
+                        }
+                    }
+                    if (n > 0) {
+                        series.add(new QueryResult.SeriesPoints(en.getKey(), Arrays.copyOf(ts, n), Arrays.copyOf(vs, n)));
+                    }
+                }
+                series.sort(Comparator.comparing(QueryResult.SeriesPoints::labels));
+            }
+            return new QueryResult(new QueryResult.MatrixValue(series), annotations.warnings(), annotations.infos());
+        } finally {
+            ev.close();
+        }
+    }
+
+    private static void checkArguments(Queryable queryable, QueryOptions options) {
+        if (queryable == null) {
+            throw new IllegalArgumentException("queryable must not be null");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+    }
+
+    private static QueryResult.VectorValue toVector(StepVector v, long time) {
+        List<QueryResult.Sample> samples = new ArrayList<>();
+        Set<Labels> seen = new HashSet<>();
+        for (StepVector.Column c : v.columns) {
+            if (!c.present[0]) {
+                continue;
+            }
+            Labels labels = c.finalLabels();
+            if (!seen.add(labels)) {
+                throw Evaluator.error("vector cannot contain metrics with the same labelset");
+            }
+            samples.add(new QueryResult.Sample(labels, time, c.values[0]));
+        }
+        return new QueryResult.VectorValue(samples);
+    }
+
+    /** Fixes {@code @ start()} and {@code @ end()} to the query's start and end. */
+    static Expr resolveStartEnd(Expr e, long start, long end) {
+        if (!Rewriter.any(e, n -> (n instanceof Expr.VectorSelector vs && vs.at() != Expr.At.NONE && vs.at() != Expr.At.TIMESTAMP)
+                || (n instanceof Expr.Subquery sq && sq.at() != Expr.At.NONE && sq.at() != Expr.At.TIMESTAMP))) {
+            return e;
+        }
+        return Rewriter.rewrite(e, (n, under) -> {
+            if (n instanceof Expr.VectorSelector vs && (vs.at() == Expr.At.START || vs.at() == Expr.At.END)) {
+                return vs.withAt(vs.at(), vs.at() == Expr.At.START ? start : end);
+            }
+            if (n instanceof Expr.Subquery sq && (sq.at() == Expr.At.START || sq.at() == Expr.At.END)) {
+                return sq.withAt(sq.at(), sq.at() == Expr.At.START ? start : end);
+            }
+            return n;
+        });
+    }
+}

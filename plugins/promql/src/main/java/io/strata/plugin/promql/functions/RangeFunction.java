@@ -1,0 +1,367 @@
+package io.strata.plugin.promql.functions;
+
+import java.util.Arrays;
+
+/** The functions that take a range vector, each computing one value from a {@link Window}. */
+public enum RangeFunction {
+    RATE("rate", true), INCREASE("increase", true), DELTA("delta", true), IRATE("irate", true), IDELTA("idelta", true),
+    DERIV("deriv", true), PREDICT_LINEAR("predict_linear", true), CHANGES("changes", true), RESETS("resets", true),
+    AVG_OVER_TIME("avg_over_time", true), MIN_OVER_TIME("min_over_time", true), MAX_OVER_TIME("max_over_time", true),
+    SUM_OVER_TIME("sum_over_time", true), COUNT_OVER_TIME("count_over_time", true),
+    STDDEV_OVER_TIME("stddev_over_time", true), STDVAR_OVER_TIME("stdvar_over_time", true),
+    LAST_OVER_TIME("last_over_time", false), FIRST_OVER_TIME("first_over_time", false),
+    PRESENT_OVER_TIME("present_over_time", true), QUANTILE_OVER_TIME("quantile_over_time", true),
+    MAD_OVER_TIME("mad_over_time", true), TS_OF_FIRST_OVER_TIME("ts_of_first_over_time", true),
+    TS_OF_LAST_OVER_TIME("ts_of_last_over_time", true), TS_OF_MAX_OVER_TIME("ts_of_max_over_time", true),
+    TS_OF_MIN_OVER_TIME("ts_of_min_over_time", true), DOUBLE_EXPONENTIAL_SMOOTHING("double_exponential_smoothing", true);
+
+    private final String functionName;
+    private final boolean dropsMetricName;
+
+    RangeFunction(String functionName, boolean dropsMetricName) {
+        this.functionName = functionName;
+        this.dropsMetricName = dropsMetricName;
+    }
+
+    public String functionName() {
+        return functionName;
+    }
+
+    /** True when the result loses the {@code __name__} label. */
+    public boolean dropsMetricName() {
+        return dropsMetricName;
+    }
+
+    /** The function named {@code name}, or null. */
+    public static RangeFunction byName(String name) {
+        for (RangeFunction f : values()) {
+            if (f.functionName.equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Scratch space per thread for functions that sort. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[64]});
+
+    private static double[] scratch(int n) {
+        double[][] holder = SCRATCH.get();
+        if (holder[0].length < n) {
+            holder[0] = new double[Math.max(n, holder[0].length * 2)];
+        }
+        return holder[0];
+    }
+
+    /** Computes the function over the window; clears {@code w.produced} when there is no result. */
+    public double apply(Window w) {
+        w.produced = true;
+        int n = w.size();
+        if (n == 0) {
+            w.produced = false;
+            return 0;
+        }
+        double[] v = w.values;
+        long[] t = w.ts;
+        int from = w.from;
+        int to = w.to;
+        switch (this) {
+            case RATE:
+                return extrapolatedRate(w, true, true);
+            case INCREASE:
+                return extrapolatedRate(w, true, false);
+            case DELTA:
+                return extrapolatedRate(w, false, false);
+            case IRATE:
+            case IDELTA: {
+                if (n < 2) {
+                    w.produced = false;
+                    return 0;
+                }
+                double last = v[to - 1];
+                double prev = v[to - 2];
+                double result = this == IRATE && last < prev ? last : last - prev;
+                if (this == IRATE) {
+                    long dt = t[to - 1] - t[to - 2];
+                    if (dt == 0) {
+                        w.produced = false;
+                        return 0;
+                    }
+                    result /= dt / 1000.0;
+                }
+                return result;
+            }
+            case DERIV: {
+                if (n < 2) {
+                    w.produced = false;
+                    return 0;
+                }
+                return linearRegression(t, v, from, to, t[from])[0];
+            }
+            case PREDICT_LINEAR: {
+                if (n < 2) {
+                    w.produced = false;
+                    return 0;
+                }
+                double[] r = linearRegression(t, v, from, to, w.stepTime);
+                return r[1] + r[0] * w.scalars[0];
+            }
+            case CHANGES: {
+                int changes = 0;
+                for (int i = from + 1; i < to; i++) {
+                    double cur = v[i];
+                    double prev = v[i - 1];
+                    if (!(cur == prev || (Double.isNaN(cur) && Double.isNaN(prev)))) {
+                        changes++;
+                    }
+                }
+                return changes;
+            }
+            case RESETS: {
+                int resets = 0;
+                for (int i = from + 1; i < to; i++) {
+                    if (v[i] < v[i - 1]) {
+                        resets++;
+                    }
+                }
+                return resets;
+            }
+            case AVG_OVER_TIME:
+                return average(v, from, to);
+            case MIN_OVER_TIME: {
+                double min = v[from];
+                for (int i = from + 1; i < to; i++) {
+                    if (v[i] < min || Double.isNaN(min)) {
+                        min = v[i];
+                    }
+                }
+                return min;
+            }
+            case MAX_OVER_TIME: {
+                double max = v[from];
+                for (int i = from + 1; i < to; i++) {
+                    if (v[i] > max || Double.isNaN(max)) {
+                        max = v[i];
+                    }
+                }
+                return max;
+            }
+            case SUM_OVER_TIME: {
+                double sum = 0;
+                double[] c = {0};
+                for (int i = from; i < to; i++) {
+                    sum = FloatMath.kahanSum(v[i], sum, c);
+                }
+                return Double.isInfinite(sum) ? sum : sum + c[0];
+            }
+            case COUNT_OVER_TIME:
+                return n;
+            case STDDEV_OVER_TIME:
+                return Math.sqrt(variance(v, from, to));
+            case STDVAR_OVER_TIME:
+                return variance(v, from, to);
+            case LAST_OVER_TIME:
+                return v[to - 1];
+            case FIRST_OVER_TIME:
+                return v[from];
+            case TS_OF_FIRST_OVER_TIME:
+                return t[from] / 1000.0;
+            case TS_OF_LAST_OVER_TIME:
+                return t[to - 1] / 1000.0;
+            case TS_OF_MAX_OVER_TIME:
+            case TS_OF_MIN_OVER_TIME: {
+                boolean max = this == TS_OF_MAX_OVER_TIME;
+                double best = v[from];
+                long bestT = t[from];
+                for (int i = from + 1; i < to; i++) {
+                    boolean better = max ? v[i] >= best : v[i] <= best;
+                    if (better || Double.isNaN(best)) {
+                        best = v[i];
+                        bestT = t[i];
+                    }
+                }
+                return bestT / 1000.0;
+            }
+            case PRESENT_OVER_TIME:
+                return 1;
+            case QUANTILE_OVER_TIME: {
+                double[] s = scratch(n);
+                System.arraycopy(v, from, s, 0, n);
+                return FloatMath.quantile(w.scalars[0], s, n);
+            }
+            case MAD_OVER_TIME: {
+                double[] s = scratch(n);
+                System.arraycopy(v, from, s, 0, n);
+                double median = FloatMath.quantile(0.5, s, n);
+                for (int i = 0; i < n; i++) {
+                    s[i] = Math.abs(v[from + i] - median);
+                }
+                return FloatMath.quantile(0.5, s, n);
+            }
+            case DOUBLE_EXPONENTIAL_SMOOTHING: {
+                if (n < 2) {
+                    w.produced = false;
+                    return 0;
+                }
+                double sf = w.scalars[0];
+                double tf = w.scalars[1];
+                double s0 = 0;
+                double s1 = v[from];
+                double b = v[from + 1] - v[from];
+                for (int i = 1; i < n; i++) {
+                    double x = sf * v[from + i];
+                    if (i > 1) {
+                        b = tf * (s1 - s0) + (1 - tf) * b;
+                    }
+                    double y = (1 - sf) * (s1 + b);
+                    s0 = s1;
+                    s1 = x + y;
+                }
+                return s1;
+            }
+            default:
+                throw new IllegalStateException("unhandled function " + this);
+        }
+    }
+
+    private static double extrapolatedRate(Window w, boolean isCounter, boolean isRate) {
+        int n = w.size();
+        if (n < 2) {
+            w.produced = false;
+            return 0;
+        }
+        double[] v = w.values;
+        long[] t = w.ts;
+        int from = w.from;
+        int to = w.to;
+        double first = v[from];
+        double last = v[to - 1];
+        double result = last - first;
+        if (isCounter) {
+            double prev = first;
+            for (int i = from + 1; i < to; i++) {
+                if (v[i] < prev) {
+                    result += prev;
+                }
+                prev = v[i];
+            }
+        }
+        long firstT = t[from];
+        long lastT = t[to - 1];
+        double durationToStart = (firstT - w.rangeStart) / 1000.0;
+        double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
+        double sampledInterval = (lastT - firstT) / 1000.0;
+        double averageBetween = sampledInterval / (n - 1);
+        double threshold = averageBetween * 1.1;
+        if (durationToStart >= threshold) {
+            durationToStart = averageBetween / 2;
+        }
+        if (isCounter && result > 0 && first >= 0) {
+            double durationToZero = sampledInterval * (first / result);
+            if (durationToZero < durationToStart) {
+                durationToStart = durationToZero;
+            }
+        }
+        if (durationToEnd >= threshold) {
+            durationToEnd = averageBetween / 2;
+        }
+        double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+        if (isRate) {
+            factor /= (w.rangeEnd - w.rangeStart) / 1000.0;
+        }
+        return result * factor;
+    }
+
+    /** Mean with Kahan summation, switching to an incremental mean when the sum overflows. */
+    public static double average(double[] v, int from, int to) {
+        double sum = 0;
+        double[] c = {0};
+        double mean = 0;
+        double[] kc = {0};
+        boolean incremental = false;
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            count++;
+            double x = v[i];
+            if (!incremental) {
+                double[] c2 = {c[0]};
+                double newSum = FloatMath.kahanSum(x, sum, c2);
+                if (!Double.isInfinite(newSum)) {
+                    sum = newSum;
+                    c[0] = c2[0];
+                    continue;
+                }
+                incremental = true;
+                mean = sum / (count - 1);
+                kc[0] = c[0] / (count - 1);
+            }
+            double q = (double) (count - 1) / count;
+            kc[0] = q * kc[0];
+            mean = FloatMath.kahanSum(x / count, q * mean, kc);
+        }
+        if (incremental) {
+            return Double.isInfinite(mean) ? mean : mean + kc[0];
+        }
+        return sum / count + c[0] / count;
+    }
+
+    private static double variance(double[] v, int from, int to) {
+        double count = 0;
+        double mean = 0;
+        double[] cMean = {0};
+        double aux = 0;
+        double[] cAux = {0};
+        for (int i = from; i < to; i++) {
+            count++;
+            double delta = v[i] - (mean + cMean[0]);
+            mean = FloatMath.kahanSum(delta / count, mean, cMean);
+            aux = FloatMath.kahanSum(delta * (v[i] - (mean + cMean[0])), aux, cAux);
+        }
+        return (aux + cAux[0]) / count;
+    }
+
+    /** Least-squares fit of values over seconds since {@code interceptTime}: {slope, intercept}. */
+    public static double[] linearRegression(long[] t, double[] v, int from, int to, long interceptTime) {
+        boolean constY = true;
+        double initY = v[from];
+        double n = 0;
+        double sumX = 0;
+        double[] cX = {0};
+        double sumY = 0;
+        double[] cY = {0};
+        double sumXY = 0;
+        double[] cXY = {0};
+        double sumX2 = 0;
+        double[] cX2 = {0};
+        for (int i = from; i < to; i++) {
+            if (constY && i > from && v[i] != initY) {
+                constY = false;
+            }
+            n++;
+            double x = (t[i] - interceptTime) / 1e3;
+            sumX = FloatMath.kahanSum(x, sumX, cX);
+            sumY = FloatMath.kahanSum(v[i], sumY, cY);
+            sumXY = FloatMath.kahanSum(x * v[i], sumXY, cXY);
+            sumX2 = FloatMath.kahanSum(x * x, sumX2, cX2);
+        }
+        if (constY) {
+            if (Double.isInfinite(initY)) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            return new double[] {0, initY};
+        }
+        sumX += cX[0];
+        sumY += cY[0];
+        sumXY += cXY[0];
+        sumX2 += cX2[0];
+        double covXY = sumXY - sumX * sumY / n;
+        double varX = sumX2 - sumX * sumX / n;
+        double slope = covXY / varX;
+        double intercept = sumY / n - slope * sumX / n;
+        return new double[] {slope, intercept};
+    }
+
+    static void unused() {
+        Arrays.fill(new double[0], 0);
+    }
+}

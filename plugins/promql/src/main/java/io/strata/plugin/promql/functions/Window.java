@@ -1,0 +1,24 @@
+package io.strata.plugin.promql.functions;
+
+/**
+ * A view of the float samples of one series inside one range-selector window: {@code ts[from..to)} and
+ * {@code values[from..to)}, for the range {@code (rangeStart, rangeEnd]} evaluated at {@code stepTime}.
+ * Reused across steps and series; a function that has no result clears {@link #produced}.
+ */
+public final class Window {
+    public long[] ts;
+    public double[] values;
+    public int from;
+    public int to;
+    public long rangeStart;
+    public long rangeEnd;
+    public long stepTime;
+    /** Scalar arguments of the call at this step, in declaration order (excluding the range argument). */
+    public double[] scalars = new double[2];
+    /** Set to false by a function that yields no sample for this window. */
+    public boolean produced;
+
+    public int size() {
+        return to - from;
+    }
+}

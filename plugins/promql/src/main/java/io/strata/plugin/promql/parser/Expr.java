@@ -1,0 +1,224 @@
+package io.strata.plugin.promql.parser;
+
+import io.strata.api.labels.Matcher;
+import java.util.List;
+
+/** A node of a parsed PromQL expression. {@link Printer} renders a node back to text. */
+public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Expr.VectorSelector, Expr.MatrixSelector,
+        Expr.Subquery, Expr.Paren, Expr.Unary, Expr.Binary, Expr.Aggregate, Expr.Call {
+
+    /** The type of value the expression evaluates to. */
+    ValueType type();
+
+    /** How an {@code @} modifier fixes the evaluation time. */
+    enum At {
+        /** No {@code @} modifier. */
+        NONE,
+        /** {@code @ <timestamp>}. */
+        TIMESTAMP,
+        /** {@code @ start()}. */
+        START,
+        /** {@code @ end()}. */
+        END
+    }
+
+    /** A float literal. */
+    record NumberLiteral(double value) implements Expr {
+        @Override
+        public ValueType type() {
+            return ValueType.SCALAR;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** A string literal. */
+    record StringLiteral(String value) implements Expr {
+        public StringLiteral {
+            if (value == null) {
+                throw new IllegalArgumentException("string literal value must not be null");
+            }
+        }
+
+        @Override
+        public ValueType type() {
+            return ValueType.STRING;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /**
+     * An instant vector selector. {@code name} is the metric name written before the braces (or null);
+     * {@code matchers} include the name matcher. {@code atMillis} is meaningful for {@link At#TIMESTAMP},
+     * and for START/END once the engine has resolved them.
+     */
+    record VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis) implements Expr {
+        public VectorSelector {
+            matchers = List.copyOf(matchers);
+            if (at == null) {
+                throw new IllegalArgumentException("at must not be null");
+            }
+        }
+
+        public VectorSelector withAt(At newAt, long newAtMillis) {
+            return new VectorSelector(name, matchers, offsetMillis, newAt, newAtMillis);
+        }
+
+        public VectorSelector withOffset(long newOffset) {
+            return new VectorSelector(name, matchers, newOffset, at, atMillis);
+        }
+
+        @Override
+        public ValueType type() {
+            return ValueType.VECTOR;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** A range vector selector {@code selector[range]}. */
+    record MatrixSelector(VectorSelector selector, long rangeMillis) implements Expr {
+        public MatrixSelector {
+            if (selector == null) {
+                throw new IllegalArgumentException("selector must not be null");
+            }
+        }
+
+        @Override
+        public ValueType type() {
+            return ValueType.MATRIX;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** A subquery {@code expr[range:step]}; {@code stepMillis} is 0 when the step is left to the default. */
+    record Subquery(Expr expr, long rangeMillis, long stepMillis, long offsetMillis, At at, long atMillis) implements Expr {
+        public Subquery {
+            if (expr == null || at == null) {
+                throw new IllegalArgumentException("subquery needs an expression and an at kind");
+            }
+        }
+
+        public Subquery withAt(At newAt, long newAtMillis) {
+            return new Subquery(expr, rangeMillis, stepMillis, offsetMillis, newAt, newAtMillis);
+        }
+
+        public Subquery withOffset(long newOffset) {
+            return new Subquery(expr, rangeMillis, stepMillis, newOffset, at, atMillis);
+        }
+
+        @Override
+        public ValueType type() {
+            return ValueType.MATRIX;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** An expression in parentheses. */
+    record Paren(Expr expr) implements Expr {
+        @Override
+        public ValueType type() {
+            return expr.type();
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** Unary minus or plus. */
+    record Unary(boolean negate, Expr expr) implements Expr {
+        @Override
+        public ValueType type() {
+            return expr.type();
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** Label matching of a binary operation between vectors. */
+    record VectorMatching(Cardinality cardinality, List<String> matchingLabels, boolean on, List<String> include) {
+        public VectorMatching {
+            matchingLabels = List.copyOf(matchingLabels);
+            include = List.copyOf(include);
+        }
+    }
+
+    /** Cardinality of a vector matching. */
+    enum Cardinality {
+        ONE_TO_ONE, MANY_TO_ONE, ONE_TO_MANY, MANY_TO_MANY
+    }
+
+    /** A binary operation; {@code matching} is null unless both sides are vectors. */
+    record Binary(BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool) implements Expr {
+        @Override
+        public ValueType type() {
+            return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** An aggregation such as {@code sum by (job) (x)}; {@code param} is null for operators without one. */
+    record Aggregate(AggregateOp op, Expr expr, Expr param, List<String> grouping, boolean without, int position) implements Expr {
+        public Aggregate {
+            grouping = List.copyOf(grouping);
+        }
+
+        @Override
+        public ValueType type() {
+            return ValueType.VECTOR;
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+
+    /** A function call; positions are input offsets of the call and of each argument. */
+    record Call(FunctionSignature function, List<Expr> args, int position, List<Integer> argPositions) implements Expr {
+        public Call {
+            args = List.copyOf(args);
+            argPositions = List.copyOf(argPositions);
+            if (argPositions.size() != args.size()) {
+                throw new IllegalArgumentException("one position per argument expected");
+            }
+        }
+
+        @Override
+        public ValueType type() {
+            return function.returnType();
+        }
+
+        @Override
+        public String toString() {
+            return Printer.print(this);
+        }
+    }
+}

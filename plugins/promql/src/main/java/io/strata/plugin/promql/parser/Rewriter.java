@@ -1,0 +1,62 @@
+package io.strata.plugin.promql.parser;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** Bottom-up rewriting of expression trees. */
+public final class Rewriter {
+    private Rewriter() {
+    }
+
+    /**
+     * Rebuilds the tree, applying {@code f} to every node after its children; {@code f} also receives whether the
+     * node lies inside a subquery that carries an {@code @} modifier.
+     */
+    public static Expr rewrite(Expr e, BiFunction<Expr, Boolean, Expr> f) {
+        return rewrite(e, f, false);
+    }
+
+    private static Expr rewrite(Expr e, BiFunction<Expr, Boolean, Expr> f, boolean underAtSubquery) {
+        Expr rebuilt;
+        if (e instanceof Expr.Paren p) {
+            rebuilt = new Expr.Paren(rewrite(p.expr(), f, underAtSubquery));
+        } else if (e instanceof Expr.Unary u) {
+            rebuilt = new Expr.Unary(u.negate(), rewrite(u.expr(), f, underAtSubquery));
+        } else if (e instanceof Expr.Binary b) {
+            rebuilt = new Expr.Binary(b.op(), rewrite(b.lhs(), f, underAtSubquery), rewrite(b.rhs(), f, underAtSubquery),
+                    b.matching(), b.returnBool());
+        } else if (e instanceof Expr.Aggregate a) {
+            rebuilt = new Expr.Aggregate(a.op(), rewrite(a.expr(), f, underAtSubquery),
+                    a.param() == null ? null : rewrite(a.param(), f, underAtSubquery), a.grouping(), a.without(), a.position());
+        } else if (e instanceof Expr.Call c) {
+            List<Expr> args = new ArrayList<>();
+            for (Expr arg : c.args()) {
+                args.add(rewrite(arg, f, underAtSubquery));
+            }
+            rebuilt = new Expr.Call(c.function(), args, c.position(), c.argPositions());
+        } else if (e instanceof Expr.Subquery s) {
+            boolean inner = underAtSubquery || s.at() != Expr.At.NONE;
+            rebuilt = new Expr.Subquery(rewrite(s.expr(), f, inner), s.rangeMillis(), s.stepMillis(), s.offsetMillis(), s.at(),
+                    s.atMillis());
+        } else if (e instanceof Expr.MatrixSelector m) {
+            Expr sel = rewrite(m.selector(), f, underAtSubquery);
+            rebuilt = new Expr.MatrixSelector((Expr.VectorSelector) sel, m.rangeMillis());
+        } else {
+            rebuilt = e;
+        }
+        return f.apply(rebuilt, underAtSubquery);
+    }
+
+    /** True when any node satisfies the predicate. */
+    public static boolean any(Expr e, java.util.function.Predicate<Expr> p) {
+        boolean[] found = {false};
+        rewrite(e, (n, under) -> {
+            if (p.test(n)) {
+                found[0] = true;
+            }
+            return n;
+        });
+        return found[0];
+    }
+}
