@@ -36,6 +36,8 @@ public final class Cli {
     /** Returned by {@link #run} when a server was started and the JVM must stay up. */
     public static final int KEEP_RUNNING = -1;
     private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+    private static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
+    private static final List<String> LOG_FORMATS = List.of("logfmt", "json");
     private final PrintStream out;
     private final PrintStream err;
 
@@ -144,12 +146,17 @@ public final class Cli {
 
     /** Settings that decide where plugins come from, before plugins are loaded. */
     private static Config bootstrap(Invocation inv) {
-        Config reference = ConfigFactory.defaultReference(Cli.class.getClassLoader());
-        Config user = inv.configFile == null ? ConfigFactory.empty() : ConfigFactory.parseFile(inv.configFile.toFile());
-        Config sys = ConfigFactory.systemProperties();
-        sys = sys.hasPath("strata") ? sys.withOnlyPath("strata") : ConfigFactory.empty();
-        return inv.overrides.withFallback(sys).withFallback(user).withFallback(reference)
-                .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+        try {
+            Config reference = ConfigFactory.defaultReference(Cli.class.getClassLoader());
+            Config user = inv.configFile == null || !Files.isRegularFile(inv.configFile) ? ConfigFactory.empty()
+                    : ConfigFactory.parseFile(inv.configFile.toFile());
+            Config sys = ConfigFactory.systemProperties();
+            sys = sys.hasPath("strata") ? sys.withOnlyPath("strata") : ConfigFactory.empty();
+            return inv.overrides.withFallback(sys).withFallback(user).withFallback(reference)
+                    .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigError("malformed configuration: " + e.getMessage(), e);
+        }
     }
 
     private static Invocation withDefaultConfigFile(Invocation inv) {
@@ -165,7 +172,7 @@ public final class Cli {
     /** Loads plugins as configured and builds the effective configuration. */
     private static Loaded load(Invocation inv) throws Exception {
         Config boot = bootstrap(inv);
-        LogSettings.apply(boot.getString("strata.log.level"), boot.getString("strata.log.format"));
+        LogSettings.apply(Settings.oneOf(boot, "strata.log.level", LOG_LEVELS), Settings.oneOf(boot, "strata.log.format", LOG_FORMATS));
         JulBridge.install();
         PluginManager plugins = new PluginManager();
         ExportedPackages exported = new ExportedPackages(boot.getStringList("strata.plugins.exported-packages"));

@@ -255,6 +255,7 @@ public final class StrataServer implements Kernel, AutoCloseable {
         Settings.strings(config, "strata.roles");
         Settings.oneOf(config, "strata.log.level", List.of("debug", "info", "warn", "error"));
         Settings.oneOf(config, "strata.log.format", List.of("logfmt", "json"));
+        Settings.string(config, "strata.data-dir");
         Settings.oneOf(config, "strata.plugins.host", List.of("classpath", "osgi"));
         if (config.getMemorySize("strata.grpc.max-message-size").toBytes() > Integer.MAX_VALUE) {
             throw new ConfigError(Settings.where(config, "strata.grpc.max-message-size")

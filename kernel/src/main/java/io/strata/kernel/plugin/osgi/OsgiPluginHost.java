@@ -53,11 +53,12 @@ import org.slf4j.LoggerFactory;
 public final class OsgiPluginHost implements PluginHost {
     private static final Logger LOG = LoggerFactory.getLogger(OsgiPluginHost.class);
     private static final String SERVICES_ENTRY = "META-INF/services/" + Plugin.class.getName();
-    private static final String ID_PROPERTY = "strata.plugin.id";
+    private static final String BUNDLE_PROPERTY = "strata.plugin.bundle";
     private final Path directory;
     private final Config boot;
     private final Map<Path, Installed> installed = new ConcurrentHashMap<>();
     private final Map<Long, List<ServiceRegistration<Plugin>>> extended = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<?>, String> pluginIds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "osgi-plugin-watcher");
         t.setDaemon(true);
@@ -96,7 +97,8 @@ public final class OsgiPluginHost implements PluginHost {
         framework.start();
         BundleContext ctx = framework.getBundleContext();
         ctx.addServiceListener(this::serviceChanged, "(" + Constants.OBJECTCLASS + "=" + Plugin.class.getName() + ")");
-        ctx.addBundleListener(event -> {
+        // synchronous: the bundle's context is valid while its STARTED and STOPPING events are delivered
+        ctx.addBundleListener((org.osgi.framework.SynchronousBundleListener) event -> {
             if (event.getType() == BundleEvent.STARTED) {
                 extend(event.getBundle());
             } else if (event.getType() == BundleEvent.STOPPING) {
@@ -221,7 +223,7 @@ public final class OsgiPluginHost implements PluginHost {
                 }
                 Plugin plugin = (Plugin) bundle.loadClass(cls).getDeclaredConstructor().newInstance();
                 Hashtable<String, Object> props = new Hashtable<>();
-                props.put(ID_PROPERTY, bundle.getSymbolicName());
+                props.put(BUNDLE_PROPERTY, bundle.getSymbolicName());
                 regs.add(bundle.getBundleContext().registerService(Plugin.class, plugin, props));
             }
         } catch (Exception | LinkageError e) {
@@ -246,7 +248,6 @@ public final class OsgiPluginHost implements PluginHost {
     private void serviceChanged(ServiceEvent event) {
         ServiceReference<?> ref = event.getServiceReference();
         Bundle bundle = ref.getBundle();
-        String id = idOf(ref);
         switch (event.getType()) {
             case ServiceEvent.REGISTERED -> {
                 Plugin plugin = (Plugin) framework.getBundleContext().getService(ref);
@@ -254,24 +255,24 @@ public final class OsgiPluginHost implements PluginHost {
                     return;
                 }
                 try {
+                    String id = plugin.name();
+                    pluginIds.put(ref, id);
                     manager.added(new LoadedPlugin(id, plugin, bundle.getVersion().toString(), bundle.getLocation(), "osgi",
                             referenceOf(bundle), PluginManager.factoriesOf(plugin)));
                 } catch (RuntimeException | LinkageError e) {
-                    LOG.error("broken plugin {}: {}", id, e.toString());
+                    LOG.error("broken plugin in bundle {}: {}", bundle.getSymbolicName(), e.toString());
                 }
             }
             case ServiceEvent.UNREGISTERING -> {
-                manager.removed(id);
+                String id = pluginIds.remove(ref);
+                if (id != null) {
+                    manager.removed(id);
+                }
                 framework.getBundleContext().ungetService(ref);
             }
             default -> {
             }
         }
-    }
-
-    private static String idOf(ServiceReference<?> ref) {
-        Object id = ref.getProperty(ID_PROPERTY);
-        return id != null ? id.toString() : ref.getBundle().getSymbolicName();
     }
 
     private static Config referenceOf(Bundle bundle) {

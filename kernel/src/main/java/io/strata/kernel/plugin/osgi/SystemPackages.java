@@ -25,15 +25,22 @@ final class SystemPackages {
 
     static String exportClause(ExportedPackages exported, String fallbackVersion) throws IOException {
         Map<String, String> packages = new TreeMap<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<Path> queue = new java.util.ArrayDeque<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.isEmpty()) {
+            if (!entry.isEmpty()) {
+                queue.add(Path.of(entry).toAbsolutePath().normalize());
+            }
+        }
+        while (!queue.isEmpty()) {
+            Path p = queue.poll();
+            if (!seen.add(p)) {
                 continue;
             }
-            Path p = Path.of(entry);
             if (Files.isDirectory(p)) {
                 scanDirectory(p, exported, osgiVersion(fallbackVersion), packages);
-            } else if (Files.isRegularFile(p) && entry.endsWith(".jar")) {
-                scanJar(p, exported, fallbackVersion, packages);
+            } else if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) {
+                queue.addAll(scanJar(p, exported, fallbackVersion, packages));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -46,13 +53,26 @@ final class SystemPackages {
         return sb.toString();
     }
 
-    private static void scanJar(Path jar, ExportedPackages exported, String fallbackVersion, Map<String, String> out)
-            throws IOException {
+    /** Scans one jar; returns the entries of its manifest Class-Path (as launchers such as surefire use). */
+    private static java.util.List<Path> scanJar(Path jar, ExportedPackages exported, String fallbackVersion,
+                                               Map<String, String> out) throws IOException {
+        java.util.List<Path> classPath = new java.util.ArrayList<>();
         try (JarFile jf = new JarFile(jar.toFile())) {
             Manifest mf = jf.getManifest();
             String version = null;
             if (mf != null) {
                 Attributes a = mf.getMainAttributes();
+                String cp = a.getValue("Class-Path");
+                if (cp != null) {
+                    for (String ref : cp.trim().split("\\s+")) {
+                        try {
+                            java.net.URI uri = jar.toUri().resolve(ref);
+                            classPath.add(Path.of(uri).toAbsolutePath().normalize());
+                        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException ignored) {
+                            // not a local file: nothing to export from it
+                        }
+                    }
+                }
                 version = a.getValue("Bundle-Version");
                 if (version == null) {
                     version = a.getValue("Implementation-Version");
@@ -73,6 +93,7 @@ final class SystemPackages {
                 }
             }
         }
+        return classPath;
     }
 
     private static void scanDirectory(Path root, ExportedPackages exported, String version, Map<String, String> out)
