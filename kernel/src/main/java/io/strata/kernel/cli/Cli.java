@@ -18,6 +18,8 @@ import io.strata.kernel.plugin.LoadedPlugin;
 import io.strata.kernel.plugin.PluginManager;
 import io.strata.kernel.plugin.osgi.OsgiPluginHost;
 import io.strata.kernel.server.BuildInfo;
+import io.strata.kernel.server.KernelContext;
+import io.strata.kernel.tools.ToolKernel;
 import io.strata.kernel.server.StrataServer;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -227,12 +229,15 @@ public final class Cli {
         try {
             if (name.equals("--help") || name.equals("help")) {
                 for (String t : l.plugins.types(Tool.class)) {
-                    out.println(t);
+                    Tool tool = l.plugins.find(Tool.class, t, "").factory().create(
+                            new KernelContext(new ToolKernel(l.config, l.plugins), "help", l.config));
+                    out.println("  " + t + ": " + tool.description());
                 }
                 return 0;
             }
             var found = l.plugins.find(Tool.class, name, "strata tools: ");
-            Tool tool = found.factory().create(new ToolContext(l.config, found.plugin()));
+            Config toolConfig = l.config.withFallback(found.plugin().reference()).resolve();
+            Tool tool = found.factory().create(new KernelContext(new ToolKernel(l.config, l.plugins), found.plugin().id(), toolConfig));
             return tool.run(args, out, err);
         } finally {
             l.plugins.close();

@@ -8,7 +8,7 @@ import io.strata.kernel.plugin.PluginManager;
 import java.nio.file.Path;
 
 /** What contexts need from the running process. */
-interface Kernel {
+public interface Kernel {
     Config config();
 
     MetricsRegistry metrics();

@@ -12,7 +12,6 @@ import com.typesafe.config.ConfigValueFactory;
 import io.strata.api.objstore.Bucket;
 import io.strata.api.plugin.Factory;
 import io.strata.api.plugin.Plugin;
-import io.strata.plugin.objstore.yaml.ObjstoreYaml;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,17 +52,6 @@ class FilesystemObjstorePluginTest {
         try (Bucket bucket = create(ConfigValueFactory.fromAnyRef(directory.toString()).atKey("directory"))) {
             assertTrue(bucket.name().contains(directory.toString()), bucket.name());
         }
-    }
-
-    @Test
-    void createsABucketFromAThanosObjstoreFile() throws Exception {
-        Path directory = temporaryDirectory.resolve("from-yaml");
-        Path file = temporaryDirectory.resolve("objstore.yml");
-        Files.writeString(file, "type: FILESYSTEM\nconfig:\n  directory: \"" + directory + "\"\n");
-        try (Bucket bucket = create(ObjstoreYaml.read(file))) {
-            bucket.upload("meta.json", new ByteArrayInputStream(new byte[0]));
-        }
-        assertTrue(Files.isRegularFile(directory.resolve("meta.json")));
     }
 
     @Test

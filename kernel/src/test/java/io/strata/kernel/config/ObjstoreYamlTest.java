@@ -1,4 +1,4 @@
-package io.strata.plugin.objstore.yaml;
+package io.strata.kernel.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.strata.plugin.objstore.yaml;
+package io.strata.kernel.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
