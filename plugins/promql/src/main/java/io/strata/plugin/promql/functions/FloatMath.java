@@ -29,12 +29,25 @@ public final class FloatMath {
         if (q > 1) {
             return Double.POSITIVE_INFINITY;
         }
-        java.util.Arrays.sort(values, 0, n);
+        sortNaNFirst(values, n);
         double rank = q * (n - 1);
         int lower = (int) Math.max(0, Math.floor(rank));
         int upper = (int) Math.min(n - 1, lower + 1);
         double weight = rank - Math.floor(rank);
         return values[lower] * (1 - weight) + values[upper] * weight;
+    }
+
+    /** Sorts ascending with NaN first, as Prometheus's quantile does. */
+    public static void sortNaNFirst(double[] values, int n) {
+        java.util.Arrays.sort(values, 0, n);
+        int nans = 0;
+        for (int i = n - 1; i >= 0 && Double.isNaN(values[i]); i--) {
+            nans++;
+        }
+        if (nans > 0) {
+            System.arraycopy(values, 0, values, nans, n - nans);
+            java.util.Arrays.fill(values, 0, nans, Double.NaN);
+        }
     }
 
     /** Go's strconv.FormatFloat(v, 'f', -1, 64). */

@@ -272,17 +272,16 @@ public enum RangeFunction {
         return result * factor;
     }
 
-    /** Mean with Kahan summation, switching to an incremental mean when the sum overflows. */
+    /** Mean with Kahan summation, switching to an incremental mean when the sum overflows (as Prometheus 3). */
     public static double average(double[] v, int from, int to) {
-        double sum = 0;
-        double[] c = {0};
+        double sum = v[from];
+        double count = 1;
         double mean = 0;
-        double[] kc = {0};
+        double[] c = {0};
         boolean incremental = false;
-        int count = 0;
-        for (int i = from; i < to; i++) {
-            count++;
+        for (int i = from + 1; i < to; i++) {
             double x = v[i];
+            count = i - from + 1;
             if (!incremental) {
                 double[] c2 = {c[0]};
                 double newSum = FloatMath.kahanSum(x, sum, c2);
@@ -293,14 +292,22 @@ public enum RangeFunction {
                 }
                 incremental = true;
                 mean = sum / (count - 1);
-                kc[0] = c[0] / (count - 1);
+                c[0] /= count - 1;
             }
-            double q = (double) (count - 1) / count;
-            kc[0] = q * kc[0];
-            mean = FloatMath.kahanSum(x / count, q * mean, kc);
+            if (Double.isInfinite(mean)) {
+                if (Double.isInfinite(x) && (mean > 0) == (x > 0)) {
+                    continue;
+                }
+                if (!Double.isInfinite(x) && !Double.isNaN(x)) {
+                    continue;
+                }
+            }
+            double q = (count - 1) / count;
+            c[0] = q * c[0];
+            mean = FloatMath.kahanSum(x / count, q * mean, c);
         }
         if (incremental) {
-            return Double.isInfinite(mean) ? mean : mean + kc[0];
+            return mean + c[0];
         }
         return sum / count + c[0] / count;
     }
