@@ -245,6 +245,12 @@ final class BinaryOperations {
                 StepVector.Column oc = one.columns.get(o);
                 double l = swapped ? oc.values[i] : mc.values[i];
                 double r = swapped ? mc.values[i] : oc.values[i];
+                if (m.cardinality() == Expr.Cardinality.ONE_TO_ONE) {
+                    if (matchedAt[sig] == i) {
+                        throw Evaluator.error("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                    }
+                    matchedAt[sig] = i;
+                }
                 double value = apply(op, l, r);
                 boolean keep = holds(op, l, r);
                 if (comparison) {
@@ -253,12 +259,6 @@ final class BinaryOperations {
                     } else if (!keep) {
                         continue;
                     }
-                }
-                if (m.cardinality() == Expr.Cardinality.ONE_TO_ONE) {
-                    if (matchedAt[sig] == i) {
-                        throw Evaluator.error("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                    }
-                    matchedAt[sig] = i;
                 }
                 long pairKey = ((long) c << 32) | o;
                 StepVector.Column out = pairColumns.get(pairKey);

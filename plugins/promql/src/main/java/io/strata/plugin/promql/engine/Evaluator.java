@@ -33,6 +33,13 @@ final class Evaluator {
     private final List<Querier> queriers = new ArrayList<>();
     private int checkCounter;
 
+    /** Samples looked at: one per instant-selector point, the window size per range-function step. */
+    long totalSamples;
+
+    /** The top-level query's start and end, for start() and end(). */
+    long queryStart;
+    long queryEnd;
+
     // hints for the selector being evaluated
     private String hintFunction = "";
     private List<String> hintGrouping = List.of();
@@ -277,6 +284,7 @@ final class Evaluator {
                     col = new StepVector.Column(s.labels(), steps);
                 }
                 col.set(i, timestamps ? t / 1000.0 : v);
+                totalSamples++;
             }
             if (col != null) {
                 out.columns.add(col);
@@ -438,6 +446,7 @@ final class Evaluator {
                 }
                 w.from = lo;
                 w.to = hi;
+                totalSamples += hi - lo;
                 w.rangeStart = start;
                 w.rangeEnd = ref;
                 w.stepTime = g.time(i);
@@ -525,8 +534,8 @@ final class Evaluator {
             if (m.name().equals(Labels.METRIC_NAME)) {
                 continue;
             }
+            seen.merge(m.name(), 1, Integer::sum);
             if (m.type() == MatchType.EQUAL) {
-                seen.merge(m.name(), 1, Integer::sum);
                 b.set(m.name(), m.value());
             }
         }

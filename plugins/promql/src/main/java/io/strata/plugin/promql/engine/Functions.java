@@ -70,6 +70,11 @@ final class Functions {
                 }
                 return out;
             }
+            case "start", "end": {
+                double[] out = new double[steps];
+                Arrays.fill(out, (name.equals("start") ? ev.queryStart : ev.queryEnd) / 1000.0);
+                return out;
+            }
             case "pi": {
                 double[] out = new double[steps];
                 Arrays.fill(out, Math.PI);

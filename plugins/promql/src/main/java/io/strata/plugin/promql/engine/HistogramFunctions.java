@@ -158,7 +158,7 @@ final class HistogramFunctions {
             Labels.Builder extra = new Labels.Builder().set(label, formatQuantile(q[0]));
             StepVector part = compute(ev, groups, g.steps(),
                     (i, upper, counts, n, flags) -> ClassicHistograms.quantile(q[i], upper, counts, n, flags),
-                    "histogram_quantiles", position, extra);
+                    "histogram_quantile", position, extra);
             out.columns.addAll(part.columns);
         }
         for (int i = 0; i < out.columns.size(); i++) {

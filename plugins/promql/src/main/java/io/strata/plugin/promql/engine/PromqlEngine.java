@@ -47,6 +47,8 @@ public final class PromqlEngine {
         Expr expr = resolveStartEnd(parsed, timeMillis, timeMillis);
         Annotations annotations = new Annotations(text);
         Evaluator ev = new Evaluator(queryable, options, annotations, text, System.nanoTime());
+        ev.queryStart = timeMillis;
+        ev.queryEnd = timeMillis;
         try {
             ev.checkNow();
             QueryResult.Value value;
@@ -65,7 +67,7 @@ public final class PromqlEngine {
                     value = toVector((StepVector) v, timeMillis);
                 }
             }
-            return new QueryResult(value, annotations.warnings(), annotations.infos());
+            return new QueryResult(value, annotations.warnings(), annotations.infos(), ev.totalSamples);
         } finally {
             ev.close();
         }
@@ -99,6 +101,8 @@ public final class PromqlEngine {
         Expr expr = resolveStartEnd(parsed, startMillis, endMillis);
         Annotations annotations = new Annotations(text);
         Evaluator ev = new Evaluator(queryable, options, annotations, text, System.nanoTime());
+        ev.queryStart = startMillis;
+        ev.queryEnd = endMillis;
         try {
             ev.checkNow();
             Grid g = new Grid(startMillis, startMillis + ((endMillis - startMillis) / stepMillis) * stepMillis, stepMillis);
@@ -141,7 +145,7 @@ public final class PromqlEngine {
                 }
                 series.sort(Comparator.comparing(QueryResult.SeriesPoints::labels));
             }
-            return new QueryResult(new QueryResult.MatrixValue(series), annotations.warnings(), annotations.infos());
+            return new QueryResult(new QueryResult.MatrixValue(series), annotations.warnings(), annotations.infos(), ev.totalSamples);
         } finally {
             ev.close();
         }

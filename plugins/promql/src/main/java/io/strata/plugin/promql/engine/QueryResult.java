@@ -3,8 +3,12 @@ package io.strata.plugin.promql.engine;
 import io.strata.plugin.promql.parser.ValueType;
 import java.util.List;
 
-/** The value of a query plus the warnings and infos Prometheus would attach to it. */
-public record QueryResult(Value value, List<String> warnings, List<String> infos) {
+/**
+ * The value of a query plus the warnings and infos Prometheus would attach to it. {@code totalSamples} counts the
+ * samples the evaluation looked at, as Prometheus's {@code stats.samples.totalQueryableSamples} does (a sample in
+ * several range windows counts once per window).
+ */
+public record QueryResult(Value value, List<String> warnings, List<String> infos, long totalSamples) {
     public QueryResult {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null");

@@ -136,10 +136,10 @@ public final class ClassicHistograms {
         if (lower >= upperLimit) {
             return 0;
         }
-        return (rankOf(upperLimit, upper, counts, n) - rankOf(lower, upper, counts, n)) / total;
+        return (rankOf(upperLimit, upper, counts, n, false) - rankOf(lower, upper, counts, n, true)) / total;
     }
 
-    private static double rankOf(double v, double[] upper, double[] counts, int n) {
+    private static double rankOf(double v, double[] upper, double[] counts, int n, boolean isLower) {
         double prevCount = 0;
         for (int i = 0; i < n; i++) {
             double lo;
@@ -155,7 +155,8 @@ public final class ClassicHistograms {
             }
             if (v < hi) {
                 if (Double.isInfinite(lo) || Double.isInfinite(hi)) {
-                    return prevCount;
+                    // no interpolation in a bucket of infinite width: it contributes nothing
+                    return Double.isInfinite(lo) ? counts[i] : prevCount;
                 }
                 return prevCount + bucketCount * (v - lo) / (hi - lo);
             }

@@ -190,6 +190,11 @@ public enum RangeFunction {
                 return FloatMath.quantile(w.scalars[0], s, n);
             }
             case MAD_OVER_TIME: {
+                for (int i = from; i < to; i++) {
+                    if (Double.isNaN(v[i])) {
+                        return Double.NaN;
+                    }
+                }
                 double[] s = scratch(n);
                 System.arraycopy(v, from, s, 0, n);
                 double median = FloatMath.quantile(0.5, s, n);

@@ -68,6 +68,8 @@ public record FunctionSignature(String name, List<ValueType> argTypes, int varia
         define("vector", v, 0, s);
         experimental("info", v, 1, v, v);
         experimental("step", s, 0);
+        experimental("start", s, 0);
+        experimental("end", s, 0);
         experimental("range", s, 0);
     }
 

@@ -184,7 +184,7 @@ final class Lexer {
                 }
             }
         }
-        if (pos < input.length() && isIdentifierPart(input.charAt(pos))) {
+        if (pos < input.length() && isIdentifierPart(input.charAt(pos)) && input.charAt(pos) != ':') {
             throw error(start, "bad number or duration syntax: \"" + input.substring(start, pos + 1) + "\"");
         }
         return new Token(Token.Kind.NUMBER, input.substring(start, pos), start, pos);
@@ -217,7 +217,7 @@ final class Lexer {
         if (!any) {
             return -1;
         }
-        if (i < input.length() && isIdentifierPart(input.charAt(i))) {
+        if (i < input.length() && isIdentifierPart(input.charAt(i)) && input.charAt(i) != ':') {
             return -1;
         }
         return i;

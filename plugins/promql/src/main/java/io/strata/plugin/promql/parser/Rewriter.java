@@ -14,33 +14,42 @@ public final class Rewriter {
      * node lies inside a subquery that carries an {@code @} modifier.
      */
     public static Expr rewrite(Expr e, BiFunction<Expr, Boolean, Expr> f) {
-        return rewrite(e, f, false);
+        return rewrite(e, f, false, false);
+    }
+
+    /** Like {@link #rewrite(Expr, BiFunction)}, but the flag is true inside any subquery. */
+    public static Expr rewriteMarkingSubqueries(Expr e, BiFunction<Expr, Boolean, Expr> f) {
+        return rewrite(e, f, false, true);
     }
 
     private static Expr rewrite(Expr e, BiFunction<Expr, Boolean, Expr> f, boolean underAtSubquery) {
+        return rewrite(e, f, underAtSubquery, false);
+    }
+
+    private static Expr rewrite(Expr e, BiFunction<Expr, Boolean, Expr> f, boolean underAtSubquery, boolean anySubquery) {
         Expr rebuilt;
         if (e instanceof Expr.Paren p) {
-            rebuilt = new Expr.Paren(rewrite(p.expr(), f, underAtSubquery));
+            rebuilt = new Expr.Paren(rewrite(p.expr(), f, underAtSubquery, anySubquery));
         } else if (e instanceof Expr.Unary u) {
-            rebuilt = new Expr.Unary(u.negate(), rewrite(u.expr(), f, underAtSubquery));
+            rebuilt = new Expr.Unary(u.negate(), rewrite(u.expr(), f, underAtSubquery, anySubquery));
         } else if (e instanceof Expr.Binary b) {
-            rebuilt = new Expr.Binary(b.op(), rewrite(b.lhs(), f, underAtSubquery), rewrite(b.rhs(), f, underAtSubquery),
+            rebuilt = new Expr.Binary(b.op(), rewrite(b.lhs(), f, underAtSubquery, anySubquery), rewrite(b.rhs(), f, underAtSubquery, anySubquery),
                     b.matching(), b.returnBool());
         } else if (e instanceof Expr.Aggregate a) {
-            rebuilt = new Expr.Aggregate(a.op(), rewrite(a.expr(), f, underAtSubquery),
-                    a.param() == null ? null : rewrite(a.param(), f, underAtSubquery), a.grouping(), a.without(), a.position());
+            rebuilt = new Expr.Aggregate(a.op(), rewrite(a.expr(), f, underAtSubquery, anySubquery),
+                    a.param() == null ? null : rewrite(a.param(), f, underAtSubquery, anySubquery), a.grouping(), a.without(), a.position());
         } else if (e instanceof Expr.Call c) {
             List<Expr> args = new ArrayList<>();
             for (Expr arg : c.args()) {
-                args.add(rewrite(arg, f, underAtSubquery));
+                args.add(rewrite(arg, f, underAtSubquery, anySubquery));
             }
             rebuilt = new Expr.Call(c.function(), args, c.position(), c.argPositions());
         } else if (e instanceof Expr.Subquery s) {
-            boolean inner = underAtSubquery || s.at() != Expr.At.NONE;
-            rebuilt = new Expr.Subquery(rewrite(s.expr(), f, inner), s.rangeMillis(), s.stepMillis(), s.offsetMillis(), s.at(),
+            boolean inner = underAtSubquery || s.at() != Expr.At.NONE || anySubquery;
+            rebuilt = new Expr.Subquery(rewrite(s.expr(), f, inner, anySubquery), s.rangeMillis(), s.stepMillis(), s.offsetMillis(), s.at(),
                     s.atMillis());
         } else if (e instanceof Expr.MatrixSelector m) {
-            Expr sel = rewrite(m.selector(), f, underAtSubquery);
+            Expr sel = rewrite(m.selector(), f, underAtSubquery, anySubquery);
             rebuilt = new Expr.MatrixSelector((Expr.VectorSelector) sel, m.rangeMillis());
         } else {
             rebuilt = e;

@@ -567,7 +567,7 @@ public final class PromqlTestRunner {
         // @ modifier variants
         Expr parsed = Parser.parse(query);
         if (!Rewriter.any(parsed, n -> n instanceof Expr.Call c && TIME_FUNCTIONS.contains(c.function().name()))) {
-            Expr withAt = Rewriter.rewrite(parsed, (n, underAt) -> {
+            Expr withAt = Rewriter.rewriteMarkingSubqueries(parsed, (n, underAt) -> {
                 if (underAt) {
                     return n;
                 }
