@@ -35,7 +35,7 @@ final class HistogramFunctions {
                         + "\" for metric name \"" + c.labels.get(Labels.METRIC_NAME) + "\"", position);
                 continue;
             }
-            Labels key = c.labels.without(Set.of("le", Labels.METRIC_NAME));
+            Labels key = c.labels.without(Set.of("le"));
             Integer gi = index.get(key);
             if (gi == null) {
                 gi = groups.labels.size();

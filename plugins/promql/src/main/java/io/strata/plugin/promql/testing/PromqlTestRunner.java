@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * reference runner does. Native-histogram and experimental cases are skipped with their reason.
  */
 public final class PromqlTestRunner {
-    private static final Pattern EXPERIMENTAL = Pattern.compile(
+    private static final Pattern EXPERIMENTAL = Pattern.compile("(?i)" + 
             "\\b(anchored|smoothed|fill|fill_left|fill_right|info|limitk|limit_ratio|min_of|max_of|step|range)\\s*\\("
                     + "|\\b(anchored|smoothed)\\b|__type__|__unit__|\\b(fill|fill_left|fill_right)\\b");
     private static final Pattern DURATION_EXPRESSION = Pattern.compile("\\[[^\\]]*[0-9a-z)]\\s*[-+*/%^]\\s*[0-9(]|offset\\s*\\(|\\[\\s*\\(");
@@ -49,6 +49,7 @@ public final class PromqlTestRunner {
     private final MemoryStorage storage = new MemoryStorage();
     private final Set<String> histogramMetrics = new HashSet<>();
     private final List<Labels> histogramSeries = new ArrayList<>();
+    private final List<Labels> typeAndUnitSeries = new ArrayList<>();
     private final Set<String> startTimestampMetrics = new HashSet<>();
 
     /** A runner with the settings the scripts assume: lookback 5m, subquery step 1m. */
@@ -103,6 +104,7 @@ public final class PromqlTestRunner {
                 storage.clear();
                 histogramMetrics.clear();
                 histogramSeries.clear();
+                typeAndUnitSeries.clear();
                 startTimestampMetrics.clear();
             } else if (command.equals("load") || command.equals("load_with_nhcb")) {
                 try {
@@ -152,6 +154,9 @@ public final class PromqlTestRunner {
             }
             Labels labels = parseSeries(metric);
             String name = labels.get(Labels.METRIC_NAME);
+            if (labels.has("__type__") || labels.has("__unit__")) {
+                typeAndUnitSeries.add(labels);
+            }
             if (values.contains("{{")) {
                 histogramMetrics.add(name);
                 histogramSeries.add(labels);
@@ -422,11 +427,6 @@ public final class PromqlTestRunner {
                 return "native histograms in the expected result";
             }
         }
-        for (String metric : histogramMetrics) {
-            if (!metric.isEmpty() && Pattern.compile("(?<![a-zA-Z0-9_:])" + Pattern.quote(metric) + "(?![a-zA-Z0-9_:])").matcher(query).find()) {
-                return "selects native histogram metric " + metric;
-            }
-        }
         try {
             Expr parsed = Parser.parse(query);
             String[] hit = {null};
@@ -450,6 +450,28 @@ public final class PromqlTestRunner {
             });
             if (hit[0] != null) {
                 return "selects native histogram series " + hit[0];
+            }
+            boolean[] typed = {false};
+            Rewriter.any(parsed, n -> {
+                if (n instanceof Expr.VectorSelector vs) {
+                    for (Labels l : typeAndUnitSeries) {
+                        boolean all = true;
+                        for (io.strata.api.labels.Matcher m : vs.matchers()) {
+                            if (!m.matches(l.get(m.name()))) {
+                                all = false;
+                                break;
+                            }
+                        }
+                        if (all) {
+                            typed[0] = true;
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+            if (typed[0]) {
+                return "experimental: selects series with __type__/__unit__ labels";
             }
         } catch (RuntimeException e) {
             // not parseable: decided by the eval itself
