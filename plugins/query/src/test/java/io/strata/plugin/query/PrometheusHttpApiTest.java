@@ -1,0 +1,253 @@
+package io.strata.plugin.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import io.strata.api.http.HttpHandler;
+import io.strata.api.http.HttpRequest;
+import io.strata.api.http.HttpResponse;
+import io.strata.api.labels.Labels;
+import io.strata.api.metrics.Metrics;
+import io.strata.api.plugin.PluginContext;
+import io.strata.plugin.promql.engine.QueryOptions;
+import io.strata.plugin.promql.testing.MemoryStorage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PrometheusHttpApiTest {
+    private final Map<String, HttpHandler> routes = new HashMap<>();
+    private final MemoryStorage storage = new MemoryStorage();
+
+    @BeforeEach
+    void setUp() {
+        for (int i = 0; i <= 10; i++) {
+            storage.append(Labels.of("__name__", "up", "job", "api", "instance", "a"), i * 15_000L, 1);
+            storage.append(Labels.of("__name__", "up", "job", "db", "instance", "b"), i * 15_000L, i);
+            storage.append(Labels.of("__name__", "requests_total", "job", "api"), i * 15_000L, i * 10.5);
+        }
+        QueryOptions options = new QueryOptions(300_000, 60_000, 50_000_000, 60_000, () -> false);
+        new PrometheusHttpApi(o -> storage, options, 4).register(new RoutesOnly(routes));
+    }
+
+    private Answer call(String path, String query) throws Exception {
+        String route = routes.containsKey(path) ? path : "/api/v1/label/*";
+        FakeExchange ex = new FakeExchange(path, query);
+        routes.get(route).handle(ex, ex.response);
+        return new Answer(ex.response.status, ex.response.out.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    @Test
+    void instantQueryVector() throws Exception {
+        Answer a = call("/api/v1/query", "query=up&time=150");
+        assertEquals(200, a.status, a.body);
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"a\",\"job\":\"api\"},\"value\":[150,\"1\"]},"
+                + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"b\",\"job\":\"db\"},\"value\":[150,\"10\"]}]}}", a.body);
+    }
+
+    @Test
+    void scalarsStringsAndFractionalTimes() throws Exception {
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1.5,\"0.25\"]}}",
+                call("/api/v1/query", "query=1/4&time=1.5").body);
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[2,\"hi\"]}}",
+                call("/api/v1/query", "query=%22hi%22&time=2").body);
+        assertTrue(call("/api/v1/query", "query=1/0&time=2").body.contains("\"+Inf\""));
+    }
+
+    @Test
+    void rangeQueryMatrix() throws Exception {
+        Answer a = call("/api/v1/query_range", "query=rate(requests_total%5B1m%5D)&start=60&end=120&step=30");
+        assertEquals(200, a.status, a.body);
+        assertTrue(a.body.startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"job\":\"api\"},\"values\":[[60,\"0.7\"],[90,\"0.7\"],[120,\"0.7\"]]}]}"), a.body);
+    }
+
+    @Test
+    void errorsHaveTypeAndStatus() throws Exception {
+        Answer parse = call("/api/v1/query", "query=sum(");
+        assertEquals(400, parse.status);
+        assertTrue(parse.body.startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"), parse.body);
+        Answer missing = call("/api/v1/query", "");
+        assertEquals(400, missing.status);
+        assertTrue(missing.body.contains("invalid parameter \\\"query\\\""), missing.body);
+        Answer step = call("/api/v1/query_range", "query=up&start=10&end=0&step=1");
+        assertEquals(400, step.status);
+        assertTrue(step.body.contains("end timestamp must not be before start time"), step.body);
+        Answer zero = call("/api/v1/query_range", "query=up&start=0&end=10&step=0");
+        assertTrue(zero.body.contains("zero or negative query resolution step widths are not accepted"), zero.body);
+        Answer many = call("/api/v1/query_range", "query=up&start=0&end=100000&step=1");
+        assertTrue(many.body.contains("exceeded maximum resolution of 11,000 points per timeseries"), many.body);
+        Answer time = call("/api/v1/query", "query=up&time=yesterday");
+        assertTrue(time.body.contains("cannot parse \\\"yesterday\\\" to a valid timestamp"), time.body);
+        Answer exec = call("/api/v1/query", "query=label_replace(up,%22x%22,%22y%22,%22z%22,%22(%22)&time=1");
+        assertEquals(422, exec.status, exec.body);
+        assertTrue(exec.body.contains("\"errorType\":\"execution\""), exec.body);
+    }
+
+    @Test
+    void seriesLabelsAndLabelValues() throws Exception {
+        Answer series = call("/api/v1/series", "match%5B%5D=up%7Bjob%3D%22api%22%7D&start=0&end=200");
+        assertEquals("{\"status\":\"success\",\"data\":[{\"__name__\":\"up\",\"instance\":\"a\",\"job\":\"api\"}]}", series.body);
+        assertEquals(400, call("/api/v1/series", "").status);
+        assertTrue(call("/api/v1/series", "match%5B%5D=%7Bjob%3D~%22.*%22%7D").body.contains("at least one non-empty matcher"));
+        assertEquals("{\"status\":\"success\",\"data\":[\"__name__\",\"instance\",\"job\"]}", call("/api/v1/labels", "").body);
+        assertEquals("{\"status\":\"success\",\"data\":[\"api\",\"db\"]}", call("/api/v1/label/job/values", "").body);
+        assertEquals("{\"status\":\"success\",\"data\":[\"api\"],\"warnings\":[\"results truncated due to limit\"]}",
+                call("/api/v1/label/job/values", "limit=1").body);
+        assertEquals("{\"status\":\"success\",\"data\":[\"a\"]}",
+                call("/api/v1/label/instance/values", "match%5B%5D=up%7Bjob%3D%22api%22%7D").body);
+        assertEquals(400, call("/api/v1/label/1bad/values", "").status);
+    }
+
+    @Test
+    void formatQuery() throws Exception {
+        assertEquals("{\"status\":\"success\",\"data\":\"sum by (job) (rate(x[5m]))\"}",
+                call("/api/v1/format_query", "query=sum(rate(x%5B5m%5D))by(job)").body);
+    }
+
+    @Test
+    void valueFormattingFollowsGo() {
+        assertEquals("0.1", ApiJson.value(0.1));
+        assertEquals("1000000", ApiJson.value(1e6));
+        assertEquals("0.000001", ApiJson.value(1e-6));
+        assertEquals("-0", ApiJson.value(-0.0));
+        assertEquals("NaN", ApiJson.value(Double.NaN));
+        assertEquals("1435781451.781", ApiJson.timestampText(1435781451781L));
+        assertEquals("1", ApiJson.timestampText(1000));
+        assertEquals("0.001", ApiJson.timestampText(1));
+        assertEquals(1500, ApiParameters.time("t", "1.5"));
+        assertEquals(1435781451781L, ApiParameters.time("t", "2015-07-01T20:10:51.781Z"));
+        assertEquals(90_000, ApiParameters.duration("d", "1m30s"));
+        assertEquals(1500, ApiParameters.duration("d", "1.5"));
+    }
+
+    /** Captures routes. */
+    private record RoutesOnly(Map<String, HttpHandler> routes) implements PluginContext {
+        @Override
+        public Registration route(String path, HttpHandler handler) {
+            routes.put(path, handler);
+            return () -> routes.remove(path);
+        }
+
+        @Override
+        public Config config() {
+            throw new UnsupportedOperationException("not needed");
+        }
+
+        @Override
+        public Config rootConfig() {
+            throw new UnsupportedOperationException("not needed");
+        }
+
+        @Override
+        public Metrics metrics() {
+            throw new UnsupportedOperationException("not needed");
+        }
+
+        @Override
+        public Path dataDirectory() {
+            throw new UnsupportedOperationException("not needed");
+        }
+
+        @Override
+        public Registration grpcService(Object service) {
+            throw new UnsupportedOperationException("not needed");
+        }
+
+        @Override
+        public <T> T create(Class<T> kind, Config config) {
+            throw new UnsupportedOperationException("not needed");
+        }
+
+        @Override
+        public List<String> types(Class<?> kind) {
+            return List.of();
+        }
+    }
+
+    /** A GET request with a query string and a buffered response. */
+    private static final class FakeExchange implements HttpRequest {
+        private final String path;
+        private final Map<String, List<String>> params = new HashMap<>();
+        final FakeResponse response = new FakeResponse();
+
+        FakeExchange(String path, String query) {
+            this.path = path;
+            if (!query.isEmpty()) {
+                for (String kv : query.split("&")) {
+                    int eq = kv.indexOf('=');
+                    String k = java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8);
+                    String v = java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                    params.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(v);
+                }
+            }
+        }
+
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public String parameter(String name) {
+            List<String> v = params.get(name);
+            return v == null ? null : v.get(0);
+        }
+
+        @Override
+        public List<String> parameters(String name) {
+            return params.getOrDefault(name, List.of());
+        }
+
+        @Override
+        public InputStream body() {
+            return new ByteArrayInputStream(new byte[0]);
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+    }
+
+    private static final class FakeResponse implements HttpResponse {
+        int status;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void header(String name, String value) {
+        }
+
+        @Override
+        public OutputStream body() {
+            return out;
+        }
+    }
+}
