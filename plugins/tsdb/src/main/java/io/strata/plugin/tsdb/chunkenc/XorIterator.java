@@ -80,22 +80,23 @@ public final class XorIterator implements SampleIterator {
             t += tDelta;
             readValue();
         } else {
-            int d = 0;
-            for (int i = 0; i < 4; i++) {
-                d <<= 1;
-                if (readBits(1) == 0) {
-                    break;
-                }
-                d |= 1;
-            }
+            int p = (int) peekBits(4);
             long dod = 0;
             int size = 0;
-            switch (d) {
-                case 0b0 -> { }
-                case 0b10 -> size = 14;
-                case 0b110 -> size = 17;
-                case 0b1110 -> size = 20;
-                default -> dod = readBits(64);
+            if ((p & 0b1000) == 0) {
+                skipBits(1);
+            } else if ((p & 0b0100) == 0) {
+                skipBits(2);
+                size = 14;
+            } else if ((p & 0b0010) == 0) {
+                skipBits(3);
+                size = 17;
+            } else if ((p & 0b0001) == 0) {
+                skipBits(4);
+                size = 20;
+            } else {
+                skipBits(4);
+                dod = readBits(64);
             }
             if (size != 0) {
                 long bits = readBits(size);
@@ -116,12 +117,16 @@ public final class XorIterator implements SampleIterator {
     }
 
     private void readValue() {
-        if (readBits(1) == 0) {
+        int p = (int) peekBits(2);
+        if ((p & 0b10) == 0) {
+            skipBits(1);
             return;
         }
-        if (readBits(1) != 0) {
-            leading = (int) readBits(5);
-            int sig = (int) readBits(6);
+        skipBits(2);
+        if (p == 0b11) {
+            int bits = (int) readBits(11);
+            leading = bits >>> 6;
+            int sig = bits & 0x3F;
             if (sig == 0) {
                 sig = 64;
             }
@@ -129,6 +134,38 @@ public final class XorIterator implements SampleIterator {
         }
         int sig = 64 - leading - trailing;
         vBits ^= readBits(sig) << trailing;
+    }
+
+    /** The next {@code n} (at most 56) bits without consuming them; zeros past the end. */
+    private long peekBits(int n) {
+        int byteIndex = (int) (bitPos >>> 3);
+        int shift = (int) (bitPos & 7);
+        long word;
+        if (((long) byteIndex + 8) << 3 <= totalBits) {
+            word = src.getLong(base + byteIndex);
+        } else {
+            word = 0;
+            int end = (int) (totalBits >>> 3);
+            for (int i = 0; i < 8; i++) {
+                word <<= 8;
+                if (byteIndex + i < end) {
+                    word |= src.get(base + byteIndex + i) & 0xFFL;
+                }
+            }
+        }
+        return (word << shift) >>> (64 - n);
+    }
+
+    private void skipBits(int n) {
+        if (bitPos + n > totalBits) {
+            if (err == null) {
+                err = new EOFException("XOR chunk ends after " + (totalBits >>> 3) + " bytes while reading sample " + numRead
+                        + " of " + numTotal);
+            }
+            bitPos = totalBits;
+            return;
+        }
+        bitPos += n;
     }
 
     private long readUvarint() {
