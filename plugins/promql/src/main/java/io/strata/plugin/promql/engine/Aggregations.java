@@ -217,16 +217,11 @@ final class Aggregations {
                         order[count++] = members[m];
                     }
                 }
-                Arrays.sort(order, 0, count, (a, b) -> {
-                    double x = cols.get(a).values[step];
-                    double y = cols.get(b).values[step];
-                    boolean xn = Double.isNaN(x);
-                    boolean yn = Double.isNaN(y);
-                    if (xn || yn) {
-                        return xn == yn ? 0 : (xn ? 1 : -1);
-                    }
-                    return top ? Double.compare(y, x) : Double.compare(x, y);
-                });
+                if (kk < count) {
+                    selectBest(order, count, (int) kk, cols, step, top);
+                } else {
+                    sortBest(order, count, cols, step, top);
+                }
                 int take = (int) Math.min(kk, count);
                 for (int r = 0; r < take; r++) {
                     int c = order[r];
@@ -247,6 +242,52 @@ final class Aggregations {
             out.columns.add(outCols[c]);
         }
         return out;
+    }
+
+    /** True when a ranks before b for topk (top) or bottomk; NaN ranks last. */
+    private static boolean before(double a, double b, boolean top) {
+        if (Double.isNaN(a)) {
+            return false;
+        }
+        if (Double.isNaN(b)) {
+            return true;
+        }
+        return top ? a > b : a < b;
+    }
+
+    /** Insertion sort of order[0..count) by rank; stable. */
+    private static void sortBest(Integer[] order, int count, List<StepVector.Column> cols, int step, boolean top) {
+        for (int i = 1; i < count; i++) {
+            Integer x = order[i];
+            double v = cols.get(x).values[step];
+            int j = i - 1;
+            while (j >= 0 && before(v, cols.get(order[j]).values[step], top)) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = x;
+        }
+    }
+
+    /** Moves the k best of order[0..count) to order[0..k), sorted by rank. */
+    private static void selectBest(Integer[] order, int count, int k, List<StepVector.Column> cols, int step, boolean top) {
+        int filled = 0;
+        for (int i = 0; i < count; i++) {
+            Integer x = order[i];
+            double v = cols.get(x).values[step];
+            if (filled == k && !before(v, cols.get(order[k - 1]).values[step], top)) {
+                continue;
+            }
+            int j = filled == k ? k - 1 : filled;
+            if (filled < k) {
+                filled++;
+            }
+            while (j > 0 && before(v, cols.get(order[j - 1]).values[step], top)) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = x;
+        }
     }
 
     private static StepVector countValues(Evaluator ev, Expr.Aggregate agg, StepVector input, String valueLabel,

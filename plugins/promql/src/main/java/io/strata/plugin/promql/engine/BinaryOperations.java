@@ -214,6 +214,9 @@ final class BinaryOperations {
         boolean comparison = op.isComparison();
         boolean dropsName = !comparison || returnBool;
         Map<Long, StepVector.Column> pairColumns = new HashMap<>();
+        int[] lastOne = new int[manySigs.length];
+        Arrays.fill(lastOne, -1);
+        StepVector.Column[] lastOut = new StepVector.Column[manySigs.length];
         Map<Labels, StepVector.Column> outByLabels = new LinkedHashMap<>();
         Set<String> include = new HashSet<>(m.include());
         for (int i = 0; i < steps; i++) {
@@ -260,9 +263,15 @@ final class BinaryOperations {
                         continue;
                     }
                 }
-                long pairKey = ((long) c << 32) | o;
-                StepVector.Column out = pairColumns.get(pairKey);
+                StepVector.Column out;
+                if (lastOne[c] == o) {
+                    out = lastOut[c];
+                } else {
+                    long pairKey = ((long) c << 32) | o;
+                    out = pairColumns.get(pairKey);
+                }
                 if (out == null) {
+                    long pairKey = ((long) c << 32) | o;
                     Labels labels = resultLabels(mc.labels, oc.labels, m, include);
                     out = outByLabels.get(labels);
                     if (out == null) {
@@ -272,6 +281,8 @@ final class BinaryOperations {
                     }
                     pairColumns.put(pairKey, out);
                 }
+                lastOne[c] = o;
+                lastOut[c] = out;
                 if (out.present[i]) {
                     throw Evaluator.error(m.cardinality() == Expr.Cardinality.ONE_TO_ONE
                             ? "vector cannot contain metrics with the same labelset"

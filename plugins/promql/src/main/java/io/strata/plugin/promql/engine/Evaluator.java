@@ -181,6 +181,7 @@ final class Evaluator {
         queriers.add(q);
         SelectHints hints = new SelectHints(mint, maxt, step, hintFunction, hintGrouping, hintBy, range, 0);
         SeriesSet<Series> set = q.select(false, hints, vs.matchers().toArray(new Matcher[0]));
+        checkNow();
         for (String w : set.warnings()) {
             annotations.storageWarning(w);
         }

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code strata tools promql-bench [seconds-per-case] [series-counts...]}: times queries over synthetic data shaped
+ * {@code strata tools promql-bench [seconds-per-case] [series-counts...] [query-templates...]}: times queries over synthetic data shaped
  * like Prometheus's engine benchmark (series of 10 000 samples at a 10 s interval) and prints samples per second.
  * Single-threaded, so the figures are per core.
  */
@@ -53,15 +53,20 @@ public final class PromqlBenchTool implements Tool {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         double seconds = 1.0;
         List<Integer> counts = new ArrayList<>();
+        List<String> only = new ArrayList<>();
         try {
             if (!args.isEmpty()) {
                 seconds = Double.parseDouble(args.get(0));
             }
             for (int i = 1; i < args.size(); i++) {
-                counts.add(Integer.parseInt(args.get(i)));
+                if (args.get(i).matches("\\d+")) {
+                    counts.add(Integer.parseInt(args.get(i)));
+                } else {
+                    only.add(args.get(i));
+                }
             }
         } catch (NumberFormatException e) {
-            err.println("usage: promql-bench [seconds-per-case] [series-counts...]");
+            err.println("usage: promql-bench [seconds-per-case] [series-counts...] [query templates with X for the series count...]");
             return 2;
         }
         if (counts.isEmpty()) {
@@ -73,7 +78,7 @@ public final class PromqlBenchTool implements Tool {
         QueryOptions options = new QueryOptions(300_000, 0, 500_000_000L, 60_000, () -> false);
         long end = (SAMPLES_PER_SERIES - 1) * INTERVAL;
         long rangeStart = end - 999 * INTERVAL;
-        String[] templates = {
+        String[] templates = !only.isEmpty() ? only.toArray(new String[0]) : new String[] {
             "a_X", "rate(a_X[5m])", "sum by (l) (a_X)", "sum(rate(a_X[5m]))",
             "histogram_quantile(0.9, rate(h_X[5m]))", "topk(5, a_X)", "max_over_time(rate(a_X[1m])[10m:1m])",
             "a_X + b_X",
