@@ -44,8 +44,11 @@ public final class PrometheusHttpApi {
     private final QueryOptions defaults;
     private final Semaphore concurrency;
 
-    /** Per-request choices that select how the source is read (Thanos's dedup, partial response, replica labels). */
-    public record RequestOptions(boolean dedup, boolean partialResponse, List<String> replicaLabels) {
+    /**
+     * Per-request choices that select how the source is read (Thanos's dedup, partial response,
+     * replica labels); {@code partialResponse} is null when the request did not say.
+     */
+    public record RequestOptions(boolean dedup, Boolean partialResponse, List<String> replicaLabels) {
     }
 
     /**
@@ -165,7 +168,7 @@ public final class PrometheusHttpApi {
     private static RequestOptions requestOptions(HttpRequest req) {
         boolean dedup = !"false".equals(req.parameter("dedup"));
         String partial = req.parameter("partial_response");
-        boolean partialResponse = partial == null || !partial.equals("false");
+        Boolean partialResponse = partial == null || partial.isEmpty() ? null : Boolean.valueOf(!partial.equals("false"));
         List<String> replicaLabels = new ArrayList<>(req.parameters("replicaLabels[]"));
         return new RequestOptions(dedup, partialResponse, replicaLabels);
     }
