@@ -41,7 +41,7 @@ final class Aggregations {
         }
         StepVector input = ev.evalVector(agg.expr(), g);
         Set<String> withoutSet = new HashSet<>(agg.grouping());
-        withoutSet.add(Labels.METRIC_NAME);
+        withoutSet.addAll(MetadataLabels.ALL);
         if (op == AggregateOp.COUNT_VALUES) {
             return countValues(ev, agg, input, stringParam, withoutSet);
         }

@@ -368,7 +368,7 @@ final class Evaluator {
                         n++;
                     }
                 }
-                consumer.accept(c.dropName ? c.labels.withoutMetricName() : c.labels, ts, vs, n);
+                consumer.accept(c.finalLabels(), ts, vs, n);
             }
             return;
         }

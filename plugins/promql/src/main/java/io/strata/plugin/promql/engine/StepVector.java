@@ -78,7 +78,7 @@ final class StepVector {
 
         /** The labels as they will be reported once a pending name removal is applied. */
         Labels finalLabels() {
-            return dropName ? labels.withoutMetricName() : labels;
+            return dropName ? MetadataLabels.drop(labels) : labels;
         }
     }
 }

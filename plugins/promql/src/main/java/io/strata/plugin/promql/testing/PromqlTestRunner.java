@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 public final class PromqlTestRunner {
     private static final Pattern EXPERIMENTAL = Pattern.compile("(?i)" + 
             "\\b(anchored|smoothed|fill|fill_left|fill_right|info|limitk|limit_ratio|min_of|max_of|step|range)\\s*\\("
-                    + "|\\b(anchored|smoothed)\\b|__type__|__unit__|\\b(fill|fill_left|fill_right)\\b");
+                    + "|\\b(anchored|smoothed)\\b|\\b(fill|fill_left|fill_right)\\b");
     private static final Pattern DURATION_EXPRESSION = Pattern.compile("\\[[^\\]]*[0-9a-z)]\\s*[-+*/%^]\\s*[0-9(]|offset\\s*\\(|\\[\\s*\\(");
     private static final Set<String> EXPERIMENTAL_FILES = Set.of("duration_expression.test", "extended_vectors.test",
             "fill-modifier.test", "info.test", "limit.test", "type_and_unit.test", "start_timestamps.test");
@@ -470,9 +470,7 @@ public final class PromqlTestRunner {
                 }
                 return false;
             });
-            if (typed[0]) {
-                return "experimental: selects series with __type__/__unit__ labels";
-            }
+
         } catch (RuntimeException e) {
             // not parseable: decided by the eval itself
         }
@@ -483,7 +481,7 @@ public final class PromqlTestRunner {
         }
         if (EXPERIMENTAL.matcher(query).find()) {
             return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "anchored/smoothed, fill, info, limitk/limit_ratio, "
-                    + "__type__/__unit__, step()/range()/min_of/max_of)";
+                    + "step()/range()/min_of/max_of)";
         }
         if (DURATION_EXPRESSION.matcher(query).find()) {
             return "experimental: duration expression";
