@@ -83,7 +83,7 @@ public final class Labels implements Comparable<Labels> {
         int hi = size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = pairs[mid << 1].compareTo(name);
+            int c = compareUtf8(pairs[mid << 1], name);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -157,12 +157,34 @@ public final class Labels implements Comparable<Labels> {
     public int compareTo(Labels o) {
         int n = Math.min(pairs.length, o.pairs.length);
         for (int i = 0; i < n; i++) {
-            int c = pairs[i].compareTo(o.pairs[i]);
+            int c = compareUtf8(pairs[i], o.pairs[i]);
             if (c != 0) {
                 return c;
             }
         }
         return Integer.compare(pairs.length, o.pairs.length);
+    }
+
+    /**
+     * Compares strings in the order of their UTF-8 bytes (Unicode code point order), as Go and
+     * Prometheus sort; {@link String#compareTo} differs for characters above U+FFFF.
+     */
+    public static int compareUtf8(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                boolean xs = Character.isSurrogate(x);
+                boolean ys = Character.isSurrogate(y);
+                if (xs != ys) {
+                    // a surrogate stands for a code point above U+FFFF: above every BMP character
+                    return xs ? 1 : -1;
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
     }
 
     @Override
@@ -277,7 +299,7 @@ public final class Labels implements Comparable<Labels> {
             if (m == 0) {
                 return EMPTY;
             }
-            Arrays.sort(order, 0, m, (a, b) -> names[a].compareTo(names[b]));
+            Arrays.sort(order, 0, m, (a, b) -> compareUtf8(names[a], names[b]));
             String[] out = new String[m * 2];
             for (int i = 0; i < m; i++) {
                 out[2 * i] = names[order[i]];

@@ -31,6 +31,16 @@ class LabelsTest {
     }
 
     @Test
+    void sortsByCodePointLikeGo() {
+        String high = new String(Character.toChars(0x1F600)); // above U+FFFF: a surrogate pair in Java
+        String bmp = "\uFF01";
+        assertTrue(Labels.compareUtf8(bmp, high) < 0, "U+FF01 sorts before U+1F600 in UTF-8 order");
+        assertTrue(bmp.compareTo(high) > 0, "while UTF-16 order says the opposite");
+        assertEquals(List.of("a" + bmp, "a" + high), Labels.of("a" + high, "1", "a" + bmp, "2").names());
+        assertTrue(Labels.of("x", bmp).compareTo(Labels.of("x", high)) < 0);
+    }
+
+    @Test
     void withoutAndKeep() {
         Labels l = Labels.of("__name__", "x", "a", "1", "b", "2");
         assertEquals(Labels.of("a", "1", "b", "2"), l.withoutMetricName());
