@@ -45,9 +45,6 @@ final class Aggregations {
         if (op == AggregateOp.COUNT_VALUES) {
             return countValues(ev, agg, input, stringParam, withoutSet);
         }
-        if (op == AggregateOp.LIMITK || op == AggregateOp.LIMIT_RATIO) {
-            throw Evaluator.error(op.keyword() + " is an experimental feature that is not supported");
-        }
         // group assignment
         List<StepVector.Column> cols = input.columns;
         int n = cols.size();
@@ -80,6 +77,9 @@ final class Aggregations {
         }
         if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK) {
             return topK(ev, op, input, param, groups, groupStart, members);
+        }
+        if (op == AggregateOp.LIMITK || op == AggregateOp.LIMIT_RATIO) {
+            return limit(ev, agg, input, param, groups, groupStart, members);
         }
         if (op == AggregateOp.QUANTILE) {
             for (double q : param) {
@@ -242,6 +242,101 @@ final class Aggregations {
             out.columns.add(outCols[c]);
         }
         return out;
+    }
+
+    /** limitk keeps the first k series of each group; limit_ratio keeps a deterministic, label-hash based share. */
+    private static StepVector limit(Evaluator ev, Expr.Aggregate agg, StepVector input, double[] param, int groups,
+                                    int[] groupStart, int[] members) {
+        int steps = input.steps;
+        List<StepVector.Column> cols = input.columns;
+        boolean ratio = agg.op() == AggregateOp.LIMIT_RATIO;
+        double[] offsets = null;
+        if (ratio) {
+            offsets = new double[cols.size()];
+            for (int c = 0; c < offsets.length; c++) {
+                offsets[c] = sampleOffset(cols.get(c).labels);
+            }
+        }
+        StepVector.Column[] outCols = new StepVector.Column[cols.size()];
+        List<Integer> emitted = new ArrayList<>();
+        boolean warned = false;
+        for (int i = 0; i < steps; i++) {
+            ev.check();
+            double p = param[i];
+            if (Double.isNaN(p)) {
+                throw Evaluator.error(ratio ? "Ratio value is NaN" : "Parameter value is NaN");
+            }
+            if (ratio && (p > 1 || p < -1)) {
+                double capped = p > 1 ? 1 : -1;
+                if (!warned) {
+                    ev.annotations.warn("ratio value should be between -1 and 1, got " + Functions.formatG(p) + ", capping to "
+                            + Functions.formatG(capped), agg.param() == null ? agg.position() : paramPosition(ev, agg));
+                    warned = true;
+                }
+                p = capped;
+            }
+            long k = ratio ? Long.MAX_VALUE : (p >= 9.223372036854775807E18 ? Long.MAX_VALUE : (long) p);
+            if (!ratio && k < 1) {
+                continue;
+            }
+            for (int gi = 0; gi < groups; gi++) {
+                long taken = 0;
+                for (int m = groupStart[gi]; m < groupStart[gi + 1] && taken < k; m++) {
+                    int c = members[m];
+                    StepVector.Column src = cols.get(c);
+                    if (!src.present[i]) {
+                        continue;
+                    }
+                    if (ratio && !(p >= 0 ? offsets[c] < p : offsets[c] >= 1 + p)) {
+                        continue;
+                    }
+                    taken++;
+                    StepVector.Column oc = outCols[c];
+                    if (oc == null) {
+                        oc = new StepVector.Column(src.labels, steps);
+                        oc.dropName = src.dropName;
+                        outCols[c] = oc;
+                        emitted.add(c);
+                    }
+                    oc.set(i, src.values[i]);
+                }
+            }
+        }
+        StepVector out = new StepVector(steps);
+        for (int c : emitted) {
+            out.columns.add(outCols[c]);
+        }
+        return out;
+    }
+
+    private static int paramPosition(Evaluator ev, Expr.Aggregate agg) {
+        int open = ev.query.indexOf('(', agg.position());
+        int p = open + 1;
+        while (p < ev.query.length() && Character.isWhitespace(ev.query.charAt(p))) {
+            p++;
+        }
+        return open < 0 ? agg.position() : p;
+    }
+
+    /** A well-spread value in [0, 1) derived from the labels, stable across queries. */
+    static double sampleOffset(Labels labels) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < labels.size(); i++) {
+            for (String part : new String[] {labels.name(i), labels.value(i)}) {
+                for (int j = 0; j < part.length(); j++) {
+                    h ^= part.charAt(j);
+                    h *= 0x100000001b3L;
+                }
+                h ^= 0xff;
+                h *= 0x100000001b3L;
+            }
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (h >>> 11) * 0x1.0p-53;
     }
 
     /** True when a ranks before b for topk (top) or bottomk; NaN ranks last. */

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class PromqlTestRunner {
     private static final Pattern EXPERIMENTAL = Pattern.compile("(?i)" + 
-            "\\b(anchored|smoothed|fill|fill_left|fill_right|info|limitk|limit_ratio|min_of|max_of|step|range)\\s*\\("
+            "\\b(anchored|smoothed|fill|fill_left|fill_right|info|min_of|max_of|step|range)\\s*\\("
                     + "|\\b(anchored|smoothed)\\b|\\b(fill|fill_left|fill_right)\\b");
     private static final Pattern DURATION_EXPRESSION = Pattern.compile("\\[[^\\]]*[0-9a-z)]\\s*[-+*/%^]\\s*[0-9(]|offset\\s*\\(|\\[\\s*\\(");
     private static final Set<String> EXPERIMENTAL_FILES = Set.of("duration_expression.test", "extended_vectors.test",
@@ -480,7 +480,7 @@ public final class PromqlTestRunner {
             }
         }
         if (EXPERIMENTAL.matcher(query).find()) {
-            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "anchored/smoothed, fill, info, limitk/limit_ratio, "
+            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "anchored/smoothed, fill, info, "
                     + "step()/range()/min_of/max_of)";
         }
         if (DURATION_EXPRESSION.matcher(query).find()) {
