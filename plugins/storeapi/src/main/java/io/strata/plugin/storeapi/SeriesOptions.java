@@ -1,0 +1,24 @@
+package io.strata.plugin.storeapi;
+
+import java.util.List;
+
+/**
+ * StoreAPI request settings that the api read interfaces do not carry.
+ *
+ * @param skipChunks             ask for labels only
+ * @param withoutReplicaLabels   labels the server removes from every series (honoured when its Info says so)
+ * @param abortOnPartialResponse send the ABORT partial response strategy instead of WARN
+ * @param responseBatchSize      series per response frame; 0 lets the server send one per frame
+ */
+public record SeriesOptions(boolean skipChunks, List<String> withoutReplicaLabels, boolean abortOnPartialResponse,
+                            int responseBatchSize) {
+    /** Chunks included, nothing removed, WARN, one series per frame. */
+    public static final SeriesOptions DEFAULT = new SeriesOptions(false, List.of(), false, 0);
+
+    public SeriesOptions {
+        withoutReplicaLabels = List.copyOf(withoutReplicaLabels);
+        if (responseBatchSize < 0) {
+            throw new IllegalArgumentException("response batch size must not be negative: " + responseBatchSize);
+        }
+    }
+}

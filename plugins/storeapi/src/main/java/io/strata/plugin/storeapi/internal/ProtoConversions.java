@@ -1,0 +1,109 @@
+package io.strata.plugin.storeapi.internal;
+
+import io.strata.api.labels.Labels;
+import io.strata.api.labels.MatchType;
+import io.strata.api.labels.Matcher;
+import io.strata.api.storage.ChunkIterator;
+import io.strata.proto.thanos.store.Chunk;
+import io.strata.proto.thanos.store.Label;
+import io.strata.proto.thanos.store.LabelMatcher;
+import java.util.List;
+
+/** Conversions between the api types and the Thanos wire messages. */
+public final class ProtoConversions {
+    private ProtoConversions() {
+    }
+
+    /**
+     * The Thanos chunk encoding of a Prometheus chunkenc encoding: Thanos counts from 0 (XOR=0),
+     * Prometheus from 1 (XOR=1). Returns -1 for an encoding Thanos has no number for.
+     */
+    public static int thanosEncoding(int prometheusEncoding) {
+        return switch (prometheusEncoding) {
+            case ChunkIterator.ENCODING_XOR -> Chunk.Encoding.XOR_VALUE;
+            case ChunkIterator.ENCODING_HISTOGRAM -> Chunk.Encoding.HISTOGRAM_VALUE;
+            case ChunkIterator.ENCODING_FLOAT_HISTOGRAM -> Chunk.Encoding.FLOAT_HISTOGRAM_VALUE;
+            default -> -1;
+        };
+    }
+
+    /** The Prometheus chunkenc encoding of a Thanos chunk encoding number; -1 when unknown. */
+    public static int prometheusEncoding(int thanosEncoding) {
+        return switch (thanosEncoding) {
+            case Chunk.Encoding.XOR_VALUE -> ChunkIterator.ENCODING_XOR;
+            case Chunk.Encoding.HISTOGRAM_VALUE -> ChunkIterator.ENCODING_HISTOGRAM;
+            case Chunk.Encoding.FLOAT_HISTOGRAM_VALUE -> ChunkIterator.ENCODING_FLOAT_HISTOGRAM;
+            default -> -1;
+        };
+    }
+
+    /**
+     * Matchers from the wire. A regular expression that does not compile, an unknown type or an
+     * empty name throws {@link IllegalArgumentException} naming the matcher.
+     */
+    public static Matcher[] matchers(List<LabelMatcher> in) {
+        Matcher[] out = new Matcher[in.size()];
+        for (int i = 0; i < out.length; i++) {
+            LabelMatcher m = in.get(i);
+            MatchType type = switch (m.getType()) {
+                case EQ -> MatchType.EQUAL;
+                case NEQ -> MatchType.NOT_EQUAL;
+                case RE -> MatchType.REGEX;
+                case NRE -> MatchType.NOT_REGEX;
+                default -> throw new IllegalArgumentException("matcher " + m.getName() + ": unknown matcher type " + m.getTypeValue());
+            };
+            if (m.getName().isEmpty()) {
+                throw new IllegalArgumentException("matcher " + type.operator() + "\"" + m.getValue() + "\": the label name is empty");
+            }
+            try {
+                out[i] = Matcher.of(type, m.getName(), m.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("matcher " + m.getName() + type.operator() + "\"" + m.getValue() + "\": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Matchers to the wire. */
+    public static LabelMatcher matcher(Matcher m) {
+        LabelMatcher.Type type = switch (m.type()) {
+            case EQUAL -> LabelMatcher.Type.EQ;
+            case NOT_EQUAL -> LabelMatcher.Type.NEQ;
+            case REGEX -> LabelMatcher.Type.RE;
+            case NOT_REGEX -> LabelMatcher.Type.NRE;
+        };
+        return LabelMatcher.newBuilder().setType(type).setName(m.name()).setValue(m.value()).build();
+    }
+
+    /** Labels from the wire; they are sorted and de-duplicated on the way in. */
+    public static Labels labels(List<Label> in) {
+        int n = in.size();
+        String[] pairs = new String[n * 2];
+        boolean sortedAndClean = true;
+        for (int i = 0; i < n; i++) {
+            Label l = in.get(i);
+            pairs[2 * i] = l.getName();
+            pairs[2 * i + 1] = l.getValue();
+            if (l.getName().isEmpty() || l.getValue().isEmpty() || i > 0 && in.get(i - 1).getName().compareTo(l.getName()) >= 0) {
+                sortedAndClean = false;
+            }
+        }
+        if (sortedAndClean) {
+            return Labels.wrapSorted(pairs);
+        }
+        Labels.Builder b = new Labels.Builder();
+        for (Label l : in) {
+            if (!l.getName().isEmpty()) {
+                b.set(l.getName(), l.getValue());
+            }
+        }
+        return b.build();
+    }
+
+    /** Labels to the wire, in their sorted order. */
+    public static void addLabels(Labels labels, java.util.function.Consumer<Label> sink) {
+        for (int i = 0; i < labels.size(); i++) {
+            sink.accept(Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)).build());
+        }
+    }
+}
