@@ -25,12 +25,12 @@ class BucketToolTest {
 
         StrataProcess.Result ls = StrataProcess.exec(work, "tools", "bucket", "ls", "-r", "--objstore.config-file=" + yaml);
         assertEquals(0, ls.exitCode(), ls.output());
-        assertTrue(ls.output().contains("01ABC/meta.json\ntop.txt\n"), ls.output());
+        assertEquals("01ABC/meta.json\ntop.txt\n", ls.stdout(), ls.output());
         assertTrue(!ls.output().contains("outside.txt"), "the prefix confines the listing: " + ls.output());
 
         StrataProcess.Result cat = StrataProcess.exec(work, "tools", "bucket", "cat", "--objstore.config-file=" + yaml, "01ABC/meta.json");
         assertEquals(0, cat.exitCode(), cat.output());
-        assertTrue(cat.output().endsWith("{\"version\":1}"), cat.output());
+        assertEquals("{\"version\":1}", cat.stdout(), cat.output());
     }
 
     @Test

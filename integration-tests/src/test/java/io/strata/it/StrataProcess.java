@@ -68,15 +68,18 @@ final class StrataProcess implements AutoCloseable {
         cmd.add(bin().toString());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "out", ".txt");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Path err = Files.createTempFile(workDir, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("strata " + String.join(" ", args) + " did not finish within 60s");
         }
-        return new Result(p.exitValue(), Files.readString(out));
+        String stdout = Files.readString(out);
+        return new Result(p.exitValue(), stdout + Files.readString(err), stdout);
     }
 
-    record Result(int exitCode, String output) {
+    /** Exit code, stdout followed by stderr, and stdout alone. */
+    record Result(int exitCode, String output, String stdout) {
     }
 
     static int freePort() throws IOException {
