@@ -1,0 +1,50 @@
+package io.strata.plugin.query;
+
+import com.typesafe.config.Config;
+import io.strata.api.plugin.Factory;
+import io.strata.api.plugin.Plugin;
+import io.strata.api.plugin.Role;
+import io.strata.api.storage.Queryable;
+import io.strata.plugin.storeapi.EndpointInfo;
+import io.strata.plugin.storeapi.StoreApiClient;
+import java.time.Duration;
+import java.util.List;
+
+/** Offers the {@code query} role, reading StoreAPI endpoints through the storeapi plugin's client. */
+public final class QueryPlugin implements Plugin {
+    @Override
+    public String name() {
+        return "query";
+    }
+
+    @Override
+    public List<Factory<?>> factories() {
+        return List.of(Factory.of(Role.class, "query", context -> {
+            Config c = context.config();
+            Duration timeout = c.getDuration("endpoint-select-timeout");
+            int maxMessage = (int) Math.min(Integer.MAX_VALUE, context.rootConfig().getMemorySize("strata.grpc.max-message-size").toBytes());
+            return new QueryRole(context, address -> storeApi(StoreApiClient.connect(address, timeout, maxMessage)));
+        }));
+    }
+
+    private static RemoteStore storeApi(StoreApiClient client) {
+        return new RemoteStore() {
+            @Override
+            public Info info() {
+                EndpointInfo i = client.info();
+                return new Info(i.componentType(), i.labelSets(), i.storeApi() ? i.minTime() : Long.MAX_VALUE,
+                        i.storeApi() ? i.maxTime() : Long.MIN_VALUE);
+            }
+
+            @Override
+            public Queryable queryable() {
+                return client;
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+    }
+}
