@@ -39,6 +39,7 @@ final class Evaluator {
     /** The top-level query's start and end, for start() and end(). */
     long queryStart;
     long queryEnd;
+    long queryStep;
 
     // hints for the selector being evaluated
     private String hintFunction = "";

@@ -70,6 +70,21 @@ final class Functions {
                 }
                 return out;
             }
+            case "step", "range": {
+                double[] out = new double[steps];
+                Arrays.fill(out, (name.equals("step") ? ev.queryStep : ev.queryEnd - ev.queryStart) / 1000.0);
+                return out;
+            }
+            case "min_of", "max_of": {
+                double[] a = ev.evalScalar(args.get(0), g);
+                double[] b = ev.evalScalar(args.get(1), g);
+                double[] out = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    out[i] = Double.isNaN(a[i]) || Double.isNaN(b[i]) ? Double.NaN
+                            : name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+                }
+                return out;
+            }
             case "start", "end": {
                 double[] out = new double[steps];
                 Arrays.fill(out, (name.equals("start") ? ev.queryStart : ev.queryEnd) / 1000.0);

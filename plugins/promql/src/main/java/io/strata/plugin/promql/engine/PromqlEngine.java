@@ -2,6 +2,8 @@ package io.strata.plugin.promql.engine;
 
 import io.strata.api.labels.Labels;
 import io.strata.api.storage.Queryable;
+import io.strata.plugin.promql.parser.DurationExpressions;
+import io.strata.plugin.promql.parser.Durations;
 import io.strata.plugin.promql.parser.Expr;
 import io.strata.plugin.promql.parser.ParseException;
 import io.strata.plugin.promql.parser.Parser;
@@ -44,11 +46,12 @@ public final class PromqlEngine {
     /** Evaluates an already parsed expression at one time; {@code text} is used for annotation positions. */
     public QueryResult instantQuery(Queryable queryable, String text, Expr parsed, long timeMillis, QueryOptions options) {
         checkArguments(queryable, options);
-        Expr expr = resolveStartEnd(parsed, timeMillis, timeMillis);
+        Expr expr = prepare(parsed, timeMillis, timeMillis, 0);
         Annotations annotations = new Annotations(text);
         Evaluator ev = new Evaluator(queryable, options, annotations, text, System.nanoTime());
         ev.queryStart = timeMillis;
         ev.queryEnd = timeMillis;
+        ev.queryStep = 0;
         try {
             ev.checkNow();
             QueryResult.Value value;
@@ -98,11 +101,12 @@ public final class PromqlEngine {
             throw new QueryException(QueryException.Kind.BAD_DATA, "invalid expression type \"" + parsed.type()
                     + "\" for range query, must be Scalar or instant Vector");
         }
-        Expr expr = resolveStartEnd(parsed, startMillis, endMillis);
+        Expr expr = prepare(parsed, startMillis, endMillis, stepMillis);
         Annotations annotations = new Annotations(text);
         Evaluator ev = new Evaluator(queryable, options, annotations, text, System.nanoTime());
         ev.queryStart = startMillis;
         ev.queryEnd = endMillis;
+        ev.queryStep = stepMillis;
         try {
             ev.checkNow();
             Grid g = new Grid(startMillis, startMillis + ((endMillis - startMillis) / stepMillis) * stepMillis, stepMillis);
@@ -174,6 +178,50 @@ public final class PromqlEngine {
             samples.add(new QueryResult.Sample(labels, time, c.values[0]));
         }
         return new QueryResult.VectorValue(samples);
+    }
+
+    /** Fixes {@code @ start()}/{@code @ end()} and duration expressions to the query's start, end and step. */
+    static Expr prepare(Expr e, long start, long end, long step) {
+        Expr resolved = resolveStartEnd(e, start, end);
+        if (!Rewriter.any(resolved, n -> (n instanceof Expr.VectorSelector vs && vs.offsetExpression() != null)
+                || (n instanceof Expr.MatrixSelector ms && ms.rangeExpression() != null)
+                || (n instanceof Expr.Subquery sq && (sq.rangeExpression() != null || sq.stepExpression() != null
+                    || sq.offsetExpression() != null)))) {
+            return resolved;
+        }
+        long range = end - start;
+        try {
+            return Rewriter.rewrite(resolved, (n, under) -> {
+                if (n instanceof Expr.VectorSelector vs && vs.offsetExpression() != null) {
+                    return vs.withOffset(DurationExpressions.evaluateMillis(vs.offsetExpression(), step, range), vs.offsetExpression());
+                }
+                if (n instanceof Expr.MatrixSelector ms && ms.rangeExpression() != null) {
+                    long r = DurationExpressions.evaluateMillis(ms.rangeExpression(), step, range);
+                    if (r <= 0) {
+                        throw new IllegalArgumentException("range must be greater than 0, got " + Durations.format(r));
+                    }
+                    return new Expr.MatrixSelector(ms.selector(), r, ms.rangeExpression());
+                }
+                if (n instanceof Expr.Subquery sq) {
+                    long r = sq.rangeExpression() == null ? sq.rangeMillis()
+                            : DurationExpressions.evaluateMillis(sq.rangeExpression(), step, range);
+                    long s = sq.stepExpression() == null ? sq.stepMillis()
+                            : DurationExpressions.evaluateMillis(sq.stepExpression(), step, range);
+                    long o = sq.offsetExpression() == null ? sq.offsetMillis()
+                            : DurationExpressions.evaluateMillis(sq.offsetExpression(), step, range);
+                    if (r <= 0) {
+                        throw new IllegalArgumentException("range must be greater than 0, got " + Durations.format(r));
+                    }
+                    if (sq.stepExpression() != null && s <= 0) {
+                        throw new IllegalArgumentException("step must be greater than 0, got " + Durations.format(s));
+                    }
+                    return sq.withDurations(r, s, o);
+                }
+                return n;
+            });
+        } catch (IllegalArgumentException ex) {
+            throw new QueryException(QueryException.Kind.BAD_DATA, ex.getMessage(), ex);
+        }
     }
 
     /** Fixes {@code @ start()} and {@code @ end()} to the query's start and end. */

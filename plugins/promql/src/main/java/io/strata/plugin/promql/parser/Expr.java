@@ -57,9 +57,12 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
     /**
      * An instant vector selector. {@code name} is the metric name written before the braces (or null);
      * {@code matchers} include the name matcher. {@code atMillis} is meaningful for {@link At#TIMESTAMP},
-     * and for START/END once the engine has resolved them.
+     * and for START/END once the engine has resolved them. {@code offsetExpression} is null unless the offset is
+     * a duration expression that needs the query's step or range ({@code offset step()}); the engine then fills
+     * {@code offsetMillis}.
      */
-    record VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis) implements Expr {
+    record VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis, Expr offsetExpression)
+            implements Expr {
         public VectorSelector {
             matchers = List.copyOf(matchers);
             if (at == null) {
@@ -67,12 +70,20 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
             }
         }
 
+        public VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis) {
+            this(name, matchers, offsetMillis, at, atMillis, null);
+        }
+
         public VectorSelector withAt(At newAt, long newAtMillis) {
-            return new VectorSelector(name, matchers, offsetMillis, newAt, newAtMillis);
+            return new VectorSelector(name, matchers, offsetMillis, newAt, newAtMillis, offsetExpression);
         }
 
         public VectorSelector withOffset(long newOffset) {
-            return new VectorSelector(name, matchers, newOffset, at, atMillis);
+            return new VectorSelector(name, matchers, newOffset, at, atMillis, offsetExpression);
+        }
+
+        public VectorSelector withOffset(long newOffset, Expr newOffsetExpression) {
+            return new VectorSelector(name, matchers, newOffset, at, atMillis, newOffsetExpression);
         }
 
         @Override
@@ -86,12 +97,20 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
         }
     }
 
-    /** A range vector selector {@code selector[range]}. */
-    record MatrixSelector(VectorSelector selector, long rangeMillis) implements Expr {
+    /** A range vector selector {@code selector[range]}; {@code rangeExpression} as for offsets. */
+    record MatrixSelector(VectorSelector selector, long rangeMillis, Expr rangeExpression) implements Expr {
         public MatrixSelector {
             if (selector == null) {
                 throw new IllegalArgumentException("selector must not be null");
             }
+        }
+
+        public MatrixSelector(VectorSelector selector, long rangeMillis) {
+            this(selector, rangeMillis, null);
+        }
+
+        public MatrixSelector withSelector(VectorSelector newSelector) {
+            return new MatrixSelector(newSelector, rangeMillis, rangeExpression);
         }
 
         @Override
@@ -105,20 +124,45 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
         }
     }
 
-    /** A subquery {@code expr[range:step]}; {@code stepMillis} is 0 when the step is left to the default. */
-    record Subquery(Expr expr, long rangeMillis, long stepMillis, long offsetMillis, At at, long atMillis) implements Expr {
+    /**
+     * A subquery {@code expr[range:step]}; {@code stepMillis} is 0 when the step is left to the default. The
+     * expressions are null unless range, step or offset need the query's step or range.
+     */
+    record Subquery(Expr expr, long rangeMillis, long stepMillis, long offsetMillis, At at, long atMillis,
+                    Expr rangeExpression, Expr stepExpression, Expr offsetExpression) implements Expr {
         public Subquery {
             if (expr == null || at == null) {
                 throw new IllegalArgumentException("subquery needs an expression and an at kind");
             }
         }
 
+        public Subquery(Expr expr, long rangeMillis, long stepMillis, long offsetMillis, At at, long atMillis) {
+            this(expr, rangeMillis, stepMillis, offsetMillis, at, atMillis, null, null, null);
+        }
+
         public Subquery withAt(At newAt, long newAtMillis) {
-            return new Subquery(expr, rangeMillis, stepMillis, offsetMillis, newAt, newAtMillis);
+            return new Subquery(expr, rangeMillis, stepMillis, offsetMillis, newAt, newAtMillis, rangeExpression, stepExpression,
+                    offsetExpression);
         }
 
         public Subquery withOffset(long newOffset) {
-            return new Subquery(expr, rangeMillis, stepMillis, newOffset, at, atMillis);
+            return new Subquery(expr, rangeMillis, stepMillis, newOffset, at, atMillis, rangeExpression, stepExpression,
+                    offsetExpression);
+        }
+
+        public Subquery withOffset(long newOffset, Expr newOffsetExpression) {
+            return new Subquery(expr, rangeMillis, stepMillis, newOffset, at, atMillis, rangeExpression, stepExpression,
+                    newOffsetExpression);
+        }
+
+        public Subquery withExpr(Expr newExpr) {
+            return new Subquery(newExpr, rangeMillis, stepMillis, offsetMillis, at, atMillis, rangeExpression, stepExpression,
+                    offsetExpression);
+        }
+
+        public Subquery withDurations(long newRange, long newStep, long newOffset) {
+            return new Subquery(expr, newRange, newStep, newOffset, at, atMillis, rangeExpression, stepExpression,
+                    offsetExpression);
         }
 
         @Override

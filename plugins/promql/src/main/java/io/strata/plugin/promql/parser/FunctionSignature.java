@@ -69,6 +69,8 @@ public record FunctionSignature(String name, List<ValueType> argTypes, int varia
         experimental("info", v, 1, v, v);
         experimental("step", s, 0);
         experimental("start", s, 0);
+        experimental("min_of", s, 0, s, s);
+        experimental("max_of", s, 0, s, s);
         experimental("end", s, 0);
         experimental("range", s, 0);
     }

@@ -266,7 +266,7 @@ public final class Parser {
                 e = rangeOrSubquery(e);
             } else if (isKeyword(t, "offset")) {
                 advance();
-                long offset = signedDuration();
+                DurationValue offset = offsetDuration();
                 e = applyOffset(t, e, offset);
             } else if (t.kind() == Token.Kind.AT) {
                 advance();
@@ -311,56 +311,190 @@ public final class Parser {
 
     private Expr rangeOrSubquery(Expr e) {
         Token open = advance();
-        long range = duration("range");
+        DurationValue range = durationExpression();
         if (peek().kind() == Token.Kind.COLON) {
             advance();
-            long step = 0;
+            DurationValue step = new DurationValue(0, null);
             if (peek().kind() != Token.Kind.RIGHT_BRACKET) {
-                step = duration("subquery");
-                if (step <= 0) {
+                step = durationExpression();
+                if (step.expression() == null && step.millis() <= 0) {
                     throw error(open, "step must be greater than 0");
                 }
             }
             expect(Token.Kind.RIGHT_BRACKET, "subquery selector");
-            if (range <= 0) {
+            if (range.expression() == null && range.millis() <= 0) {
                 throw error(open, "range must be greater than 0");
             }
             if (e.type() != ValueType.VECTOR) {
                 throw error(open, "subquery is only allowed on instant vector, got " + e.type() + " instead");
             }
-            return new Expr.Subquery(e, range, step, 0, Expr.At.NONE, 0);
+            return new Expr.Subquery(e, range.millis(), step.millis(), 0, Expr.At.NONE, 0, range.expression(), step.expression(),
+                    null);
         }
         expect(Token.Kind.RIGHT_BRACKET, "matrix selector");
         if (!(e instanceof Expr.VectorSelector vs)) {
             throw error(open, "ranges only allowed for vector selectors");
         }
-        if (vs.offsetMillis() != 0 || vs.at() != Expr.At.NONE) {
+        if (vs.offsetMillis() != 0 || vs.offsetExpression() != null || vs.at() != Expr.At.NONE) {
             throw error(open, "no offset or @ modifiers allowed before range");
         }
-        if (range <= 0) {
+        if (range.expression() == null && range.millis() <= 0) {
             throw error(open, "range must be greater than 0");
         }
-        return new Expr.MatrixSelector(vs, range);
+        return new Expr.MatrixSelector(vs, range.millis(), range.expression());
     }
 
-    private Expr applyOffset(Token t, Expr e, long offset) {
+    /** A duration: its value, and the expression when it depends on the query's step or range (else null). */
+    record DurationValue(long millis, Expr expression) {
+    }
+
+    /** A full duration expression, as inside brackets: arithmetic over durations, numbers, step(), range(), min_of, max_of. */
+    private DurationValue durationExpression() {
+        Token start = peek();
+        Expr e = durationSum();
+        return durationValue(start, e);
+    }
+
+    /** An offset: a signed literal, or a signed parenthesised expression or duration function call. */
+    private DurationValue offsetDuration() {
+        Token start = peek();
+        boolean negate = false;
+        Token t = peek();
+        if (t.kind() == Token.Kind.OPERATOR && (t.text().equals("-") || t.text().equals("+"))) {
+            negate = t.text().equals("-");
+            advance();
+        }
+        Expr e = durationPrimary();
+        if (negate) {
+            e = e instanceof Expr.NumberLiteral n ? new Expr.NumberLiteral(-n.value()) : new Expr.Unary(true, e);
+        }
+        return durationValue(start, e);
+    }
+
+    private DurationValue durationValue(Token start, Expr e) {
+        boolean dynamic = Rewriter.any(e, n -> n instanceof Expr.Call c
+                && (c.function().name().equals("step") || c.function().name().equals("range")));
+        if (dynamic) {
+            return new DurationValue(0, e);
+        }
+        double seconds = DurationExpressions.evaluateSeconds(e, 0, 0);
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds) || Math.abs(seconds) > 9.2e15) {
+            throw error(start, "duration out of range");
+        }
+        return new DurationValue(Math.round(seconds * 1000), null);
+    }
+
+    private Expr durationSum() {
+        Expr lhs = durationProduct();
+        while (peek().kind() == Token.Kind.OPERATOR && (peek().text().equals("+") || peek().text().equals("-"))) {
+            BinaryOp op = BinaryOp.fromSymbol(advance().text());
+            lhs = new Expr.Binary(op, lhs, durationProduct(), null, false);
+        }
+        return lhs;
+    }
+
+    private Expr durationProduct() {
+        Expr lhs = durationUnary();
+        while (peek().kind() == Token.Kind.OPERATOR
+                && (peek().text().equals("*") || peek().text().equals("/") || peek().text().equals("%"))) {
+            BinaryOp op = BinaryOp.fromSymbol(advance().text());
+            lhs = new Expr.Binary(op, lhs, durationUnary(), null, false);
+        }
+        return lhs;
+    }
+
+    private Expr durationUnary() {
+        Token t = peek();
+        if (t.kind() == Token.Kind.OPERATOR && (t.text().equals("-") || t.text().equals("+"))) {
+            advance();
+            Expr operand = durationUnary();
+            if (!t.text().equals("-")) {
+                return operand;
+            }
+            return operand instanceof Expr.NumberLiteral n ? new Expr.NumberLiteral(-n.value()) : new Expr.Unary(true, operand);
+        }
+        return durationPower();
+    }
+
+    private Expr durationPower() {
+        Expr base = durationPrimary();
+        if (peek().kind() == Token.Kind.OPERATOR && peek().text().equals("^")) {
+            advance();
+            return new Expr.Binary(BinaryOp.POW, base, durationUnary(), null, false);
+        }
+        return base;
+    }
+
+    private Expr durationPrimary() {
+        Token t = peek();
+        switch (t.kind()) {
+            case NUMBER -> {
+                advance();
+                return new Expr.NumberLiteral(parseNumber(t));
+            }
+            case DURATION -> {
+                advance();
+                try {
+                    return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0);
+                } catch (IllegalArgumentException | ArithmeticException ex) {
+                    throw error(t, ex.getMessage());
+                }
+            }
+            case LEFT_PAREN -> {
+                advance();
+                Expr inner = durationSum();
+                expect(Token.Kind.RIGHT_PAREN, "duration expression");
+                return new Expr.Paren(inner);
+            }
+            case IDENTIFIER -> {
+                String name = t.text().toLowerCase(Locale.ROOT);
+                if ((name.equals("step") || name.equals("range") || name.equals("min_of") || name.equals("max_of"))
+                        && peekAt(1).kind() == Token.Kind.LEFT_PAREN) {
+                    advance();
+                    List<Integer> positions = new ArrayList<>();
+                    expect(Token.Kind.LEFT_PAREN, "duration expression");
+                    List<Expr> args = new ArrayList<>();
+                    while (peek().kind() != Token.Kind.RIGHT_PAREN) {
+                        positions.add(peek().start());
+                        args.add(durationSum());
+                        if (peek().kind() == Token.Kind.COMMA) {
+                            advance();
+                        } else if (peek().kind() != Token.Kind.RIGHT_PAREN) {
+                            throw error(peek(), "unexpected " + peek().describe() + " in duration expression");
+                        }
+                    }
+                    advance();
+                    FunctionSignature f = FunctionSignature.lookup(name);
+                    if (args.size() != f.argTypes().size()) {
+                        throw error(t, "expected " + f.argTypes().size() + " argument(s) in call to \"" + name + "\", got "
+                                + args.size());
+                    }
+                    return new Expr.Call(f, args, t.start(), positions);
+                }
+                throw error(t, "unexpected " + t.describe() + " in duration expression, expected duration");
+            }
+            default -> throw error(t, "unexpected " + t.describe() + ", expected duration");
+        }
+    }
+
+    private Expr applyOffset(Token t, Expr e, DurationValue offset) {
         if (e instanceof Expr.VectorSelector vs) {
-            if (vs.offsetMillis() != 0) {
+            if (vs.offsetMillis() != 0 || vs.offsetExpression() != null) {
                 throw error(t, "offset may not be set multiple times");
             }
-            return vs.withOffset(offset);
+            return vs.withOffset(offset.millis(), offset.expression());
         }
         if (e instanceof Expr.MatrixSelector ms) {
             if (ms.selector().offsetMillis() != 0) {
                 throw error(t, "offset may not be set multiple times");
             }
-            return new Expr.MatrixSelector(ms.selector().withOffset(offset), ms.rangeMillis());
+            return ms.withSelector(ms.selector().withOffset(offset.millis(), offset.expression()));
         }
         if (e instanceof Expr.Subquery sq) {
             if (sq.offsetMillis() != 0) {
                 throw error(t, "offset may not be set multiple times");
             }
-            return sq.withOffset(offset);
+            return sq.withOffset(offset.millis(), offset.expression());
         }
         throw error(t, "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
     }
@@ -412,7 +546,7 @@ public final class Parser {
             if (ms.selector().at() != Expr.At.NONE) {
                 throw error(t, "@ <timestamp> may not be set multiple times");
             }
-            return new Expr.MatrixSelector(ms.selector().withAt(kind, millis), ms.rangeMillis());
+            return ms.withSelector(ms.selector().withAt(kind, millis));
         }
         if (e instanceof Expr.Subquery sq) {
             if (sq.at() != Expr.At.NONE) {

@@ -22,19 +22,23 @@ public final class Printer {
             Labels.quote(sb, s.value());
         } else if (e instanceof Expr.VectorSelector vs) {
             selector(sb, vs);
-            modifiers(sb, vs.offsetMillis(), vs.at(), vs.atMillis());
+            modifiers(sb, vs.offsetMillis(), vs.at(), vs.atMillis(), vs.offsetExpression());
         } else if (e instanceof Expr.MatrixSelector ms) {
             selector(sb, ms.selector());
-            sb.append('[').append(Durations.format(ms.rangeMillis())).append(']');
-            modifiers(sb, ms.selector().offsetMillis(), ms.selector().at(), ms.selector().atMillis());
+            sb.append('[');
+            duration(sb, ms.rangeMillis(), ms.rangeExpression());
+            sb.append(']');
+            modifiers(sb, ms.selector().offsetMillis(), ms.selector().at(), ms.selector().atMillis(), ms.selector().offsetExpression());
         } else if (e instanceof Expr.Subquery sq) {
             print(sb, sq.expr());
-            sb.append('[').append(Durations.format(sq.rangeMillis())).append(':');
-            if (sq.stepMillis() > 0) {
-                sb.append(Durations.format(sq.stepMillis()));
+            sb.append('[');
+            duration(sb, sq.rangeMillis(), sq.rangeExpression());
+            sb.append(':');
+            if (sq.stepMillis() > 0 || sq.stepExpression() != null) {
+                duration(sb, sq.stepMillis(), sq.stepExpression());
             }
             sb.append(']');
-            modifiers(sb, sq.offsetMillis(), sq.at(), sq.atMillis());
+            modifiers(sb, sq.offsetMillis(), sq.at(), sq.atMillis(), sq.offsetExpression());
         } else if (e instanceof Expr.Paren p) {
             sb.append('(');
             print(sb, p.expr());
@@ -166,7 +170,15 @@ public final class Printer {
         }
     }
 
-    private static void modifiers(StringBuilder sb, long offset, Expr.At at, long atMillis) {
+    private static void duration(StringBuilder sb, long millis, Expr expression) {
+        if (expression != null) {
+            print(sb, expression);
+        } else {
+            sb.append(Durations.format(millis));
+        }
+    }
+
+    private static void modifiers(StringBuilder sb, long offset, Expr.At at, long atMillis, Expr offsetExpression) {
         switch (at) {
             case TIMESTAMP -> sb.append(" @ ").append(formatSeconds(atMillis));
             case START -> sb.append(" @ start()");
@@ -174,7 +186,10 @@ public final class Printer {
             default -> {
             }
         }
-        if (offset != 0) {
+        if (offsetExpression != null) {
+            sb.append(" offset ");
+            print(sb, offsetExpression);
+        } else if (offset != 0) {
             sb.append(" offset ").append(Durations.format(offset));
         }
     }

@@ -46,11 +46,10 @@ public final class Rewriter {
             rebuilt = new Expr.Call(c.function(), args, c.position(), c.argPositions());
         } else if (e instanceof Expr.Subquery s) {
             boolean inner = underAtSubquery || s.at() != Expr.At.NONE || anySubquery;
-            rebuilt = new Expr.Subquery(rewrite(s.expr(), f, inner, anySubquery), s.rangeMillis(), s.stepMillis(), s.offsetMillis(), s.at(),
-                    s.atMillis());
+            rebuilt = s.withExpr(rewrite(s.expr(), f, inner, anySubquery));
         } else if (e instanceof Expr.MatrixSelector m) {
             Expr sel = rewrite(m.selector(), f, underAtSubquery, anySubquery);
-            rebuilt = new Expr.MatrixSelector((Expr.VectorSelector) sel, m.rangeMillis());
+            rebuilt = m.withSelector((Expr.VectorSelector) sel);
         } else {
             rebuilt = e;
         }

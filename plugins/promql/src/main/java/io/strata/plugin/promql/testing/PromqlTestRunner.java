@@ -36,9 +36,8 @@ import java.util.regex.Pattern;
  */
 public final class PromqlTestRunner {
     private static final Pattern EXPERIMENTAL = Pattern.compile("(?i)" + 
-            "\\b(anchored|smoothed|fill|fill_left|fill_right|info|min_of|max_of|step|range)\\s*\\("
+            "\\b(anchored|smoothed|fill|fill_left|fill_right|info)\\s*\\("
                     + "|\\b(anchored|smoothed)\\b|\\b(fill|fill_left|fill_right)\\b");
-    private static final Pattern DURATION_EXPRESSION = Pattern.compile("\\[[^\\]]*[0-9a-z)]\\s*[-+*/%^]\\s*[0-9(]|offset\\s*\\(|\\[\\s*\\(");
     private static final Set<String> EXPERIMENTAL_FILES = Set.of("duration_expression.test", "extended_vectors.test",
             "fill-modifier.test", "info.test", "limit.test", "type_and_unit.test", "start_timestamps.test");
     private static final Set<String> TIME_FUNCTIONS = Set.of("time", "timestamp", "minute", "hour", "day_of_week",
@@ -480,11 +479,7 @@ public final class PromqlTestRunner {
             }
         }
         if (EXPERIMENTAL.matcher(query).find()) {
-            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "anchored/smoothed, fill, info, "
-                    + "step()/range()/min_of/max_of)";
-        }
-        if (DURATION_EXPRESSION.matcher(query).find()) {
-            return "experimental: duration expression";
+            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "anchored/smoothed, fill, info)";
         }
         return null;
     }
@@ -637,7 +632,7 @@ public final class PromqlTestRunner {
             return cmp;
         }
         if (original && !ex.ordered && (result.value().type() == ValueType.VECTOR || result.value().type() == ValueType.SCALAR)
-                && !query.contains("start()") && !query.contains("end()")) {
+                && !Pattern.compile("(?i)\\b(start|end|step|range)\\s*\\(\\s*\\)").matcher(query).find()) {
             QueryResult rangeResult;
             try {
                 rangeResult = engine.rangeQuery(storage, query, at - 60_000, at + 60_000, 60_000, options);
