@@ -117,6 +117,10 @@ class ParserTest {
         return strip(a).equals(strip(b));
     }
 
+    private static Expr stripNullable(Expr e) {
+        return e == null ? null : strip(e);
+    }
+
     private static Expr strip(Expr e) {
         return Rewriter.rewrite(e, (n, under) -> {
             if (n instanceof Expr.Call c) {
@@ -126,6 +130,16 @@ class ParserTest {
             }
             if (n instanceof Expr.Aggregate a) {
                 return new Expr.Aggregate(a.op(), a.expr(), a.param(), a.grouping(), a.without(), 0);
+            }
+            if (n instanceof Expr.VectorSelector vs && vs.offsetExpression() != null) {
+                return vs.withOffset(vs.offsetMillis(), strip(vs.offsetExpression()));
+            }
+            if (n instanceof Expr.MatrixSelector ms && ms.rangeExpression() != null) {
+                return new Expr.MatrixSelector(ms.selector(), ms.rangeMillis(), strip(ms.rangeExpression()));
+            }
+            if (n instanceof Expr.Subquery sq) {
+                return new Expr.Subquery(sq.expr(), sq.rangeMillis(), sq.stepMillis(), sq.offsetMillis(), sq.at(), sq.atMillis(),
+                        stripNullable(sq.rangeExpression()), stripNullable(sq.stepExpression()), stripNullable(sq.offsetExpression()));
             }
             return n;
         });
