@@ -219,9 +219,17 @@ final class BinaryOperations {
         StepVector.Column[] lastOut = new StepVector.Column[manySigs.length];
         Map<Labels, StepVector.Column> outByLabels = new LinkedHashMap<>();
         Set<String> include = new HashSet<>(m.include());
+        Double fillMany = m.fillLeft();
+        Double fillOne = m.fillRight();
+        boolean[] manySigPresent = fillMany == null ? null : new boolean[ids.size()];
+        StepVector.Column[] unmatchedManyOut = fillOne == null ? null : new StepVector.Column[manySigs.length];
+        StepVector.Column[] unmatchedOneOut = fillMany == null ? null : new StepVector.Column[oneSigs.length];
         for (int i = 0; i < steps; i++) {
             ev.check();
             Arrays.fill(oneBySig, -1);
+            if (manySigPresent != null) {
+                Arrays.fill(manySigPresent, false);
+            }
             for (int c = 0; c < oneSigs.length; c++) {
                 if (!one.columns.get(c).present[i]) {
                     continue;
@@ -242,7 +250,19 @@ final class BinaryOperations {
                 }
                 int sig = manySigs[c];
                 int o = oneBySig[sig];
+                if (manySigPresent != null) {
+                    manySigPresent[sig] = true;
+                }
                 if (o < 0) {
+                    if (fillOne != null) {
+                        double l = swapped ? fillOne : mc.values[i];
+                        double r = swapped ? mc.values[i] : fillOne;
+                        if (unmatchedManyOut[c] == null) {
+                            unmatchedManyOut[c] = outputColumn(outByLabels, resultLabels(mc.labels, Labels.EMPTY, m, include), steps,
+                                    dropsName || mc.dropName);
+                        }
+                        emit(unmatchedManyOut[c], i, op, returnBool, l, r);
+                    }
                     continue;
                 }
                 StepVector.Column oc = one.columns.get(o);
@@ -290,8 +310,49 @@ final class BinaryOperations {
                 }
                 out.set(i, value);
             }
+            if (fillMany != null) {
+                for (int c = 0; c < oneSigs.length; c++) {
+                    StepVector.Column oc = one.columns.get(c);
+                    if (!oc.present[i] || manySigPresent[oneSigs[c]]) {
+                        continue;
+                    }
+                    double l = swapped ? oc.values[i] : fillMany;
+                    double r = swapped ? fillMany : oc.values[i];
+                    if (unmatchedOneOut[c] == null) {
+                        unmatchedOneOut[c] = outputColumn(outByLabels, sigLabels.get(oneSigs[c]), steps, dropsName || oc.dropName);
+                    }
+                    emit(unmatchedOneOut[c], i, op, returnBool, l, r);
+                }
+            }
         }
-        return new StepVector(steps, new ArrayList<>(outByLabels.values()));
+        return Functions.dropEmpty(new StepVector(steps, new ArrayList<>(outByLabels.values())));
+    }
+
+    private static StepVector.Column outputColumn(Map<Labels, StepVector.Column> outByLabels, Labels labels, int steps,
+                                                  boolean dropName) {
+        StepVector.Column out = outByLabels.get(labels);
+        if (out == null) {
+            out = new StepVector.Column(labels, steps);
+            out.dropName = dropName;
+            outByLabels.put(labels, out);
+        }
+        return out;
+    }
+
+    private static void emit(StepVector.Column out, int step, BinaryOp op, boolean returnBool, double l, double r) {
+        double value = apply(op, l, r);
+        if (op.isComparison()) {
+            boolean keep = holds(op, l, r);
+            if (returnBool) {
+                value = keep ? 1 : 0;
+            } else if (!keep) {
+                return;
+            }
+        }
+        if (out.present[step]) {
+            throw Evaluator.error("vector cannot contain metrics with the same labelset");
+        }
+        out.set(step, value);
     }
 
     private static Labels resultLabels(Labels many, Labels one, Expr.VectorMatching m, Set<String> include) {

@@ -202,11 +202,20 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
         }
     }
 
-    /** Label matching of a binary operation between vectors. */
-    record VectorMatching(Cardinality cardinality, List<String> matchingLabels, boolean on, List<String> include) {
+    /**
+     * Label matching of a binary operation between vectors. {@code fillLeft} and {@code fillRight} are the values of
+     * the {@code fill_left}/{@code fill_right} modifiers (null when absent): they stand in for a missing series on the
+     * "many" side and on the "one" side of the matching respectively.
+     */
+    record VectorMatching(Cardinality cardinality, List<String> matchingLabels, boolean on, List<String> include,
+                          Double fillLeft, Double fillRight) {
         public VectorMatching {
             matchingLabels = List.copyOf(matchingLabels);
             include = List.copyOf(include);
+        }
+
+        public VectorMatching(Cardinality cardinality, List<String> matchingLabels, boolean on, List<String> include) {
+            this(cardinality, matchingLabels, on, include, null, null);
         }
     }
 

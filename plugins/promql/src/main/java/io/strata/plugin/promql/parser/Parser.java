@@ -133,9 +133,55 @@ public final class Parser {
                     throw error(g, "unexpected <group_left/group_right> without on/ignoring");
                 }
             }
+            Double fillLeft = null;
+            Double fillRight = null;
+            Token fillToken = null;
+            while ((isKeyword(peek(), "fill") || isKeyword(peek(), "fill_left") || isKeyword(peek(), "fill_right"))
+                    && peekAt(1).kind() == Token.Kind.LEFT_PAREN) {
+                fillToken = advance();
+                advance();
+                double v = fillValue();
+                expect(Token.Kind.RIGHT_PAREN, "fill modifier");
+                String w = fillToken.text().toLowerCase(Locale.ROOT);
+                if (!w.equals("fill_right")) {
+                    fillLeft = v;
+                }
+                if (!w.equals("fill_left")) {
+                    fillRight = v;
+                }
+            }
             Expr rhs = expression(op.rightAssociative() ? op.precedence() : op.precedence() + 1);
             lhs = binary(t, op, lhs, rhs, returnBool, on, matchingLabels, card, include, haveMatching);
+            if (fillToken != null) {
+                Expr.Binary b = (Expr.Binary) lhs;
+                if (b.matching() == null || op.isSetOperator()) {
+                    throw error(fillToken, "fill modifiers are only allowed in arithmetic and comparison operations between instant vectors");
+                }
+                Expr.VectorMatching m = b.matching();
+                lhs = new Expr.Binary(op, b.lhs(), b.rhs(), new Expr.VectorMatching(m.cardinality(), m.matchingLabels(), m.on(),
+                        m.include(), fillLeft, fillRight), b.returnBool());
+            }
         }
+    }
+
+    private double fillValue() {
+        boolean negative = false;
+        Token t = peek();
+        if (t.kind() == Token.Kind.OPERATOR && (t.text().equals("-") || t.text().equals("+"))) {
+            negative = t.text().equals("-");
+            advance();
+            t = peek();
+        }
+        double v;
+        if (t.kind() == Token.Kind.NUMBER) {
+            v = parseNumber(t);
+        } else if (isKeyword(t, "inf") || isKeyword(t, "nan")) {
+            v = isKeyword(t, "inf") ? Double.POSITIVE_INFINITY : Double.NaN;
+        } else {
+            throw error(t, "unexpected " + t.describe() + " in fill modifier, expected number");
+        }
+        advance();
+        return negative ? -v : v;
     }
 
     private Expr binary(Token opToken, BinaryOp op, Expr lhs, Expr rhs, boolean returnBool, boolean on,

@@ -62,6 +62,16 @@ public final class Printer {
                     sb.append(m.cardinality() == Expr.Cardinality.MANY_TO_ONE ? " group_left" : " group_right");
                     labelList(sb, m.include());
                 }
+                if (m.fillLeft() != null && m.fillRight() != null && m.fillLeft().equals(m.fillRight())) {
+                    sb.append(" fill(").append(formatNumber(m.fillLeft())).append(')');
+                } else {
+                    if (m.fillLeft() != null) {
+                        sb.append(" fill_left(").append(formatNumber(m.fillLeft())).append(')');
+                    }
+                    if (m.fillRight() != null) {
+                        sb.append(" fill_right(").append(formatNumber(m.fillRight())).append(')');
+                    }
+                }
             }
             sb.append(' ');
             print(sb, b.rhs());
