@@ -37,6 +37,20 @@ final class StrataProcess implements AutoCloseable {
         return run(HOME, workDir, extraArgs);
     }
 
+    /** Starts {@code bin/strata <args>} (roles and flags) on free loopback ports. */
+    static StrataProcess start(Path workDir, String... args) throws IOException {
+        int http = freePort();
+        int grpc = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bin().toString());
+        cmd.addAll(List.of(args));
+        cmd.add("--http-address=127.0.0.1:" + http);
+        cmd.add("--grpc-address=127.0.0.1:" + grpc);
+        Path log = workDir.resolve("strata.log");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new StrataProcess(p, log, http, grpc);
+    }
+
     /** The same, from another installation directory. */
     static StrataProcess run(Path home, Path workDir, String... extraArgs) throws IOException {
         int http = freePort();
