@@ -255,6 +255,9 @@ final class Evaluator {
         }
         long lookback = options.lookbackDeltaMillis();
         long mint = minRef - lookback + 1;
+        if (vs.extension() == Expr.Extension.SMOOTHED) {
+            return selectSmoothed(vs, g, refs, mint, maxRef + lookback);
+        }
         SeriesSet<Series> set = select(vs, mint, maxRef, g.step(), 0);
         StepVector out = new StepVector(steps);
         while (set.next()) {
@@ -297,6 +300,62 @@ final class Evaluator {
         return out;
     }
 
+    /** A smoothed instant selector: the value at each step interpolated between the samples around it. */
+    private StepVector selectSmoothed(Expr.VectorSelector vs, Grid g, long[] refs, long mint, long maxt) {
+        int steps = g.steps();
+        long lookback = options.lookbackDeltaMillis();
+        SeriesSet<Series> set = select(vs, mint, maxt, g.step(), 0);
+        StepVector out = new StepVector(steps);
+        while (set.next()) {
+            check();
+            Series s = set.at();
+            int n = load(s, mint, maxt, true);
+            if (n == 0) {
+                continue;
+            }
+            StepVector.Column col = null;
+            for (int i = 0; i < steps; i++) {
+                long ref = refs[i];
+                int j = upperBound(bufT, n, ref);
+                if (j == 0 || bufT[j - 1] <= ref - lookback) {
+                    continue;
+                }
+                double value;
+                if (bufT[j - 1] == ref || j == n || bufT[j] >= ref + lookback) {
+                    value = bufV[j - 1];
+                } else {
+                    value = RangeFunction.interpolate(bufT[j - 1], bufV[j - 1], bufT[j], bufV[j], ref, false, false);
+                }
+                if (col == null) {
+                    col = new StepVector.Column(s.labels(), steps);
+                }
+                col.set(i, value);
+                totalSamples++;
+            }
+            if (col != null) {
+                out.columns.add(col);
+            }
+        }
+        checkSeriesSet(set);
+        checkSamples(out.points());
+        return out;
+    }
+
+    /** The number of timestamps in {@code ts[0..n)} that are at or before {@code t}. */
+    static int upperBound(long[] ts, int n, long t) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ts[mid] <= t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     // ------------------------------------------------------------------ range vectors
 
     /** Receives the samples of one series of a range vector, in the shared buffers. */
@@ -305,15 +364,16 @@ final class Evaluator {
     }
 
     /** The range argument of a function: its range, offset and @, and how to produce its series. */
-    record RangeSpec(long range, long offset, Expr.At at, long atMillis) {
+    record RangeSpec(long range, long offset, Expr.At at, long atMillis, Expr.Extension extension) {
     }
 
     static RangeSpec rangeSpec(Expr e) {
         if (e instanceof Expr.MatrixSelector ms) {
-            return new RangeSpec(ms.rangeMillis(), ms.selector().offsetMillis(), ms.selector().at(), ms.selector().atMillis());
+            return new RangeSpec(ms.rangeMillis(), ms.selector().offsetMillis(), ms.selector().at(), ms.selector().atMillis(),
+                    ms.selector().extension());
         }
         if (e instanceof Expr.Subquery sq) {
-            return new RangeSpec(sq.rangeMillis(), sq.offsetMillis(), sq.at(), sq.atMillis());
+            return new RangeSpec(sq.rangeMillis(), sq.offsetMillis(), sq.at(), sq.atMillis(), Expr.Extension.NONE);
         }
         if (e instanceof Expr.Paren p) {
             return rangeSpec(p.expr());
@@ -331,12 +391,14 @@ final class Evaluator {
             return;
         }
         if (e instanceof Expr.MatrixSelector ms) {
-            long mint = minRef - ms.rangeMillis() + 1;
-            SeriesSet<Series> set = select(ms.selector(), mint, maxRef, 0, ms.rangeMillis());
+            Expr.Extension x = ms.selector().extension();
+            long mint = minRef - ms.rangeMillis() + 1 - (x != Expr.Extension.NONE ? options.lookbackDeltaMillis() : 0);
+            long maxt = maxRef + (x == Expr.Extension.SMOOTHED ? options.lookbackDeltaMillis() : 0);
+            SeriesSet<Series> set = select(ms.selector(), mint, maxt, 0, ms.rangeMillis());
             while (set.next()) {
                 check();
                 Series s = set.at();
-                int n = load(s, mint, maxRef, true);
+                int n = load(s, mint, maxt, true);
                 consumer.accept(s.labels(), bufT, bufV, n);
             }
             checkSeriesSet(set);
@@ -443,12 +505,24 @@ final class Evaluator {
                 while (hi < n && ts[hi] <= ref) {
                     hi++;
                 }
-                if (hi == lo) {
+                int from = lo;
+                int to = hi;
+                if (spec.extension() != Expr.Extension.NONE) {
+                    long lookback = options.lookbackDeltaMillis();
+                    if (from > 0 && ts[from - 1] > start - lookback) {
+                        from--;
+                    }
+                    if (spec.extension() == Expr.Extension.SMOOTHED && to < n && ts[to] < ref + lookback) {
+                        to++;
+                    }
+                }
+                if (to == from || (spec.extension() != Expr.Extension.NONE && (ts[from] > ref || ts[to - 1] <= start))) {
                     continue;
                 }
-                w.from = lo;
-                w.to = hi;
-                totalSamples += hi - lo;
+                w.from = from;
+                w.to = to;
+                w.extension = spec.extension();
+                totalSamples += to - from;
                 w.rangeStart = start;
                 w.rangeEnd = ref;
                 w.stepTime = g.time(i);

@@ -30,6 +30,7 @@ final class Functions {
         RangeFunction rf = RangeFunction.byName(name);
         if (rf != null) {
             int rangeIndex = rf == RangeFunction.QUANTILE_OVER_TIME ? 1 : 0;
+            checkExtension(name, args.get(rangeIndex));
             List<double[]> scalars = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 if (i != rangeIndex) {
@@ -234,6 +235,20 @@ final class Functions {
             return v;
         }
         throw Evaluator.error("function \"" + name + "\" is not supported");
+    }
+
+    private static void checkExtension(String name, Expr arg) {
+        Expr e = Evaluator.unwrap(arg);
+        if (!(e instanceof Expr.MatrixSelector ms)) {
+            return;
+        }
+        Expr.Extension x = ms.selector().extension();
+        if (x == Expr.Extension.SMOOTHED && !List.of("delta", "increase", "rate").contains(name)) {
+            throw Evaluator.error("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+        }
+        if (x == Expr.Extension.ANCHORED && !List.of("changes", "delta", "increase", "rate", "resets").contains(name)) {
+            throw Evaluator.error("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + name);
+        }
     }
 
     static String formatG(double v) {

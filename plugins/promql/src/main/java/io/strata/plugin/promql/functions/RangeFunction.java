@@ -230,6 +230,9 @@ public enum RangeFunction {
     }
 
     private static double extrapolatedRate(Window w, boolean isCounter, boolean isRate) {
+        if (w.extension != io.strata.plugin.promql.parser.Expr.Extension.NONE) {
+            return extendedRate(w, isCounter, isRate);
+        }
         int n = w.size();
         if (n < 2) {
             w.produced = false;
@@ -275,6 +278,68 @@ public enum RangeFunction {
             factor /= (w.rangeEnd - w.rangeStart) / 1000.0;
         }
         return result * factor;
+    }
+
+    /**
+     * rate/increase/delta over an anchored or smoothed window: the window includes the last sample at or before the
+     * range start and, when smoothed, the first sample after the range end; smoothed values at the boundaries are
+     * interpolated.
+     */
+    private static double extendedRate(Window w, boolean isCounter, boolean isRate) {
+        boolean smoothed = w.extension == io.strata.plugin.promql.parser.Expr.Extension.SMOOTHED;
+        long[] t = w.ts;
+        double[] v = w.values;
+        int from = w.from;
+        int last = w.to - 1;
+        int firstAfter = from;
+        while (firstAfter < last && !(t[firstAfter] > w.rangeStart)) {
+            firstAfter++;
+        }
+        int first = Math.max(from, firstAfter - 1);
+        if (smoothed) {
+            int k = from;
+            while (k < last && !(t[k] >= w.rangeEnd)) {
+                k++;
+            }
+            last = k;
+        }
+        if (t[last] <= w.rangeStart) {
+            w.produced = false;
+            return 0;
+        }
+        double left = smoothed && t[first] < w.rangeStart
+                ? interpolate(t[first], v[first], t[first + 1], v[first + 1], w.rangeStart, isCounter, true) : v[first];
+        double right = smoothed && last > from && t[last] > w.rangeEnd
+                ? interpolate(t[last - 1], v[last - 1], t[last], v[last], w.rangeEnd, isCounter, false) : v[last];
+        double result = right - left;
+        if (isCounter) {
+            int fi = t[first] <= w.rangeStart ? first + 1 : first;
+            int li = t[last] >= w.rangeEnd ? last - 1 : last;
+            double correction = 0;
+            double prev = left;
+            for (int i = fi; i <= li; i++) {
+                if (v[i] < prev) {
+                    correction += prev;
+                }
+                prev = v[i];
+            }
+            if (right < prev) {
+                correction += prev;
+            }
+            result += correction;
+        }
+        if (isRate) {
+            result /= (w.rangeEnd - w.rangeStart) / 1000.0;
+        }
+        return result;
+    }
+
+    /** Linear interpolation at time {@code t}; across a counter reset the counter is taken to restart from 0. */
+    public static double interpolate(long t1, double y1, long t2, double y2, long t, boolean isCounter, boolean leftEdge) {
+        if (isCounter && y2 < y1) {
+            y1 = 0;
+        }
+        return y1 + (y2 - y1) * (double) (t - t1) / (double) (t2 - t1);
     }
 
     /** Mean with Kahan summation, switching to an incremental mean when the sum overflows (as Prometheus 3). */

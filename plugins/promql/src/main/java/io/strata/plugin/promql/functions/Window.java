@@ -15,6 +15,8 @@ public final class Window {
     public long stepTime;
     /** Scalar arguments of the call at this step, in declaration order (excluding the range argument). */
     public double[] scalars = new double[2];
+    /** Whether the range selector is {@code anchored} or {@code smoothed} (the window then holds boundary samples). */
+    public io.strata.plugin.promql.parser.Expr.Extension extension = io.strata.plugin.promql.parser.Expr.Extension.NONE;
     /** Set to false by a function that yields no sample for this window. */
     public boolean produced;
 

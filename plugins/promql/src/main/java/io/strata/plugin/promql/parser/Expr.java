@@ -10,6 +10,11 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
     /** The type of value the expression evaluates to. */
     ValueType type();
 
+    /** The experimental extended selector modifiers {@code anchored} and {@code smoothed}. */
+    enum Extension {
+        NONE, ANCHORED, SMOOTHED
+    }
+
     /** How an {@code @} modifier fixes the evaluation time. */
     enum At {
         /** No {@code @} modifier. */
@@ -61,29 +66,33 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
      * a duration expression that needs the query's step or range ({@code offset step()}); the engine then fills
      * {@code offsetMillis}.
      */
-    record VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis, Expr offsetExpression)
-            implements Expr {
+    record VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis, Expr offsetExpression,
+                          Extension extension) implements Expr {
         public VectorSelector {
             matchers = List.copyOf(matchers);
-            if (at == null) {
-                throw new IllegalArgumentException("at must not be null");
+            if (at == null || extension == null) {
+                throw new IllegalArgumentException("at and extension must not be null");
             }
         }
 
         public VectorSelector(String name, List<Matcher> matchers, long offsetMillis, At at, long atMillis) {
-            this(name, matchers, offsetMillis, at, atMillis, null);
+            this(name, matchers, offsetMillis, at, atMillis, null, Extension.NONE);
         }
 
         public VectorSelector withAt(At newAt, long newAtMillis) {
-            return new VectorSelector(name, matchers, offsetMillis, newAt, newAtMillis, offsetExpression);
+            return new VectorSelector(name, matchers, offsetMillis, newAt, newAtMillis, offsetExpression, extension);
         }
 
         public VectorSelector withOffset(long newOffset) {
-            return new VectorSelector(name, matchers, newOffset, at, atMillis, offsetExpression);
+            return new VectorSelector(name, matchers, newOffset, at, atMillis, offsetExpression, extension);
         }
 
         public VectorSelector withOffset(long newOffset, Expr newOffsetExpression) {
-            return new VectorSelector(name, matchers, newOffset, at, atMillis, newOffsetExpression);
+            return new VectorSelector(name, matchers, newOffset, at, atMillis, newOffsetExpression, extension);
+        }
+
+        public VectorSelector withExtension(Extension newExtension) {
+            return new VectorSelector(name, matchers, offsetMillis, at, atMillis, offsetExpression, newExtension);
         }
 
         @Override

@@ -317,6 +317,19 @@ public final class Parser {
             } else if (t.kind() == Token.Kind.AT) {
                 advance();
                 e = applyAt(t, e);
+            } else if (isKeyword(t, "anchored") || isKeyword(t, "smoothed")) {
+                advance();
+                Expr.Extension x = isKeyword(t, "anchored") ? Expr.Extension.ANCHORED : Expr.Extension.SMOOTHED;
+                if (e instanceof Expr.VectorSelector vs && vs.extension() == Expr.Extension.NONE) {
+                    if (x == Expr.Extension.ANCHORED) {
+                        throw error(t, "anchored modifier is only allowed on range vector selectors");
+                    }
+                    e = vs.withExtension(x);
+                } else if (e instanceof Expr.MatrixSelector ms && ms.selector().extension() == Expr.Extension.NONE) {
+                    e = ms.withSelector(ms.selector().withExtension(x));
+                } else {
+                    throw error(t, t.text() + " modifier must be preceded by a vector selector or range vector selector");
+                }
             } else {
                 return e;
             }
@@ -381,8 +394,9 @@ public final class Parser {
         if (!(e instanceof Expr.VectorSelector vs)) {
             throw error(open, "ranges only allowed for vector selectors");
         }
-        if (vs.offsetMillis() != 0 || vs.offsetExpression() != null || vs.at() != Expr.At.NONE) {
-            throw error(open, "no offset or @ modifiers allowed before range");
+        if (vs.offsetMillis() != 0 || vs.offsetExpression() != null || vs.at() != Expr.At.NONE
+                || vs.extension() != Expr.Extension.NONE) {
+            throw error(open, "no offset, @, anchored or smoothed modifiers allowed before range");
         }
         if (range.expression() == null && range.millis() <= 0) {
             throw error(open, "range must be greater than 0");

@@ -23,12 +23,14 @@ public final class Printer {
         } else if (e instanceof Expr.VectorSelector vs) {
             selector(sb, vs);
             modifiers(sb, vs.offsetMillis(), vs.at(), vs.atMillis(), vs.offsetExpression());
+            extension(sb, vs.extension());
         } else if (e instanceof Expr.MatrixSelector ms) {
             selector(sb, ms.selector());
             sb.append('[');
             duration(sb, ms.rangeMillis(), ms.rangeExpression());
             sb.append(']');
             modifiers(sb, ms.selector().offsetMillis(), ms.selector().at(), ms.selector().atMillis(), ms.selector().offsetExpression());
+            extension(sb, ms.selector().extension());
         } else if (e instanceof Expr.Subquery sq) {
             print(sb, sq.expr());
             sb.append('[');
@@ -140,7 +142,7 @@ public final class Printer {
         String lower = s.toLowerCase(java.util.Locale.ROOT);
         return switch (lower) {
             case "and", "or", "unless", "atan2", "by", "without", "on", "ignoring", "group_left", "group_right", "bool",
-                 "offset", "start", "end" -> true;
+                 "offset", "start", "end", "anchored", "smoothed" -> true;
             default -> AggregateOp.fromKeyword(lower) != null;
         };
     }
@@ -177,6 +179,14 @@ public final class Printer {
         }
         if (inner.length() > 0 || !nameOutside) {
             sb.append('{').append(inner).append('}');
+        }
+    }
+
+    private static void extension(StringBuilder sb, Expr.Extension extension) {
+        if (extension == Expr.Extension.ANCHORED) {
+            sb.append(" anchored");
+        } else if (extension == Expr.Extension.SMOOTHED) {
+            sb.append(" smoothed");
         }
     }
 

@@ -36,8 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class PromqlTestRunner {
     private static final Pattern EXPERIMENTAL = Pattern.compile("(?i)" + 
-            "\\b(anchored|smoothed|info)\\s*\\("
-                    + "|\\b(anchored|smoothed)\\b");
+            "\\binfo\\s*\\(");
     private static final Set<String> EXPERIMENTAL_FILES = Set.of("duration_expression.test", "extended_vectors.test",
             "fill-modifier.test", "info.test", "limit.test", "type_and_unit.test", "start_timestamps.test");
     private static final Set<String> TIME_FUNCTIONS = Set.of("time", "timestamp", "minute", "hour", "day_of_week",
@@ -479,7 +478,7 @@ public final class PromqlTestRunner {
             }
         }
         if (EXPERIMENTAL.matcher(query).find()) {
-            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "anchored/smoothed, info)";
+            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "info)";
         }
         return null;
     }
