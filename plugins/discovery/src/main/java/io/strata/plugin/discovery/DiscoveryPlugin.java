@@ -6,7 +6,6 @@ import io.strata.api.discovery.Discovery;
 import io.strata.api.plugin.Factory;
 import io.strata.api.plugin.Plugin;
 import io.strata.api.plugin.PluginContext;
-import io.strata.plugin.discovery.internal.DnsResolver;
 import io.strata.plugin.discovery.internal.Endpoint;
 import io.strata.plugin.discovery.internal.EndpointResolver;
 import io.strata.plugin.discovery.internal.EndpointsDiscovery;

@@ -14,7 +14,7 @@ import io.strata.api.plugin.Factory;
 import io.strata.api.plugin.Plugin;
 import io.strata.api.http.HttpHandler;
 import io.strata.api.plugin.PluginContext;
-import io.strata.plugin.discovery.internal.DnsResolver.SrvRecord;
+import io.strata.plugin.discovery.DnsResolver.SrvRecord;
 import io.strata.plugin.discovery.internal.FakeDnsResolver;
 import io.strata.plugin.discovery.internal.Recorder;
 import java.nio.file.Files;

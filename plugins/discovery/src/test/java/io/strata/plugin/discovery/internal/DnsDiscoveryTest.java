@@ -1,11 +1,12 @@
 package io.strata.plugin.discovery.internal;
 
+import io.strata.plugin.discovery.DnsResolver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.plugin.discovery.internal.DnsResolver.SrvRecord;
+import io.strata.plugin.discovery.DnsResolver.SrvRecord;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.strata.plugin.discovery.internal;
 
+import io.strata.plugin.discovery.DnsResolver;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.util.List;

@@ -1,10 +1,10 @@
-package io.strata.plugin.discovery.internal;
+package io.strata.plugin.discovery;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
-/** The DNS lookups discovery needs; {@link SystemDnsResolver} asks the system, tests use a fake. */
+/** The DNS lookups discovery needs; {@link io.strata.plugin.discovery.internal.SystemDnsResolver} asks the system, tests use a fake. */
 public interface DnsResolver {
     /**
      * The A and AAAA records of a host, as IP literals (an IPv6 address without brackets). An IP
