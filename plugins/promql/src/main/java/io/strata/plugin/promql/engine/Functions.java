@@ -169,6 +169,8 @@ final class Functions {
                 return labelReplace(ev, call, g);
             case "label_join":
                 return labelJoin(ev, call, g);
+            case "info":
+                return info(ev, call, g);
             case "histogram_quantile":
                 return HistogramFunctions.quantile(ev, call, g);
             case "histogram_quantiles":
@@ -507,6 +509,163 @@ final class Functions {
             }
         }
         return mergeSameLabels(v);
+    }
+
+    private static final String INSTANCE = "instance";
+    private static final String JOB = "job";
+
+    /**
+     * info(v, selector): adds the data labels of info series (target_info by default) that share the identifying
+     * labels instance and job, step by step.
+     */
+    private static StepVector info(Evaluator ev, Expr.Call call, Grid g) {
+        int steps = g.steps();
+        StepVector base = ev.evalVector(call.args().get(0), g);
+        List<io.strata.api.labels.Matcher> nameMatchers = new ArrayList<>();
+        List<io.strata.api.labels.Matcher> dataMatchers = new ArrayList<>();
+        if (call.args().size() > 1) {
+            for (io.strata.api.labels.Matcher m : ((Expr.VectorSelector) call.args().get(1)).matchers()) {
+                (m.name().equals(Labels.METRIC_NAME) ? nameMatchers : dataMatchers).add(m);
+            }
+        }
+        if (nameMatchers.isEmpty()) {
+            nameMatchers.add(io.strata.api.labels.Matcher.equal(Labels.METRIC_NAME, "target_info"));
+        } else if (nameMatchers.stream().noneMatch(m -> m.type() == io.strata.api.labels.MatchType.EQUAL
+                || m.type() == io.strata.api.labels.MatchType.REGEX)) {
+            nameMatchers.add(io.strata.api.labels.Matcher.regex(Labels.METRIC_NAME, ".+_info"));
+        }
+        boolean dropWithoutInfo = false;
+        java.util.Set<String> dataLabelNames = new java.util.HashSet<>();
+        for (io.strata.api.labels.Matcher m : dataMatchers) {
+            dataLabelNames.add(m.name());
+            if (!m.matchesEmpty()) {
+                dropWithoutInfo = true;
+            }
+        }
+        List<io.strata.api.labels.Matcher> all = new ArrayList<>(nameMatchers);
+        all.addAll(dataMatchers);
+        long[] timing = referenceTiming(call.args().get(0));
+        Expr.VectorSelector infoSelector = new Expr.VectorSelector(null, all, timing[2],
+                timing[0] == 1 ? Expr.At.TIMESTAMP : Expr.At.NONE, timing[1]);
+        StepVector infoValues = ev.selectInstant(infoSelector, g, true);
+        Map<Labels, List<StepVector.Column>> byIdentity = new HashMap<>();
+        for (StepVector.Column c : infoValues.columns) {
+            Labels key = Labels.of(INSTANCE, c.labels.get(INSTANCE), JOB, c.labels.get(JOB));
+            byIdentity.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+        }
+        Map<Labels, StepVector.Column> out = new LinkedHashMap<>();
+        for (StepVector.Column c : base.columns) {
+            boolean isInfo = true;
+            for (io.strata.api.labels.Matcher m : nameMatchers) {
+                if (!m.matches(c.labels.get(Labels.METRIC_NAME))) {
+                    isInfo = false;
+                    break;
+                }
+            }
+            List<StepVector.Column> candidates = isInfo ? List.of()
+                    : byIdentity.getOrDefault(Labels.of(INSTANCE, c.labels.get(INSTANCE), JOB, c.labels.get(JOB)), List.of());
+            for (int i = 0; i < steps; i++) {
+                if (!c.present[i]) {
+                    continue;
+                }
+                Labels labels = c.labels;
+                if (!isInfo) {
+                    Map<String, StepVector.Column> latestByName = new HashMap<>();
+                    for (StepVector.Column info : candidates) {
+                        if (!info.present[i]) {
+                            continue;
+                        }
+                        String name = info.labels.get(Labels.METRIC_NAME);
+                        StepVector.Column best = latestByName.get(name);
+                        if (best == null || info.values[i] > best.values[i]) {
+                            latestByName.put(name, info);
+                        }
+                    }
+                    if (latestByName.isEmpty()) {
+                        if (dropWithoutInfo) {
+                            continue;
+                        }
+                    } else {
+                        Labels.Builder b = c.labels.toBuilder();
+                        List<String> names = new ArrayList<>(latestByName.keySet());
+                        java.util.Collections.sort(names);
+                        for (String name : names) {
+                            Labels infoLabels = latestByName.get(name).labels;
+                            for (int k = 0; k < infoLabels.size(); k++) {
+                                String ln = infoLabels.name(k);
+                                if (ln.equals(Labels.METRIC_NAME) || ln.equals(INSTANCE) || ln.equals(JOB) || c.labels.has(ln)
+                                        || (!dataLabelNames.isEmpty() && !dataLabelNames.contains(ln))) {
+                                    continue;
+                                }
+                                String existing = b.get(ln);
+                                if (existing.isEmpty()) {
+                                    b.set(ln, infoLabels.value(k));
+                                } else if (!existing.equals(infoLabels.value(k))) {
+                                    throw Evaluator.error("conflicting label: " + ln + " has values \"" + existing + "\" and \""
+                                            + infoLabels.value(k) + "\" in different info metrics");
+                                }
+                            }
+                        }
+                        labels = b.build();
+                    }
+                }
+                StepVector.Column oc = out.get(labels);
+                if (oc == null) {
+                    oc = new StepVector.Column(labels, steps);
+                    oc.dropName = c.dropName;
+                    out.put(labels, oc);
+                }
+                if (oc.present[i]) {
+                    throw Evaluator.error("vector cannot contain metrics with the same labelset");
+                }
+                oc.set(i, c.values[i]);
+            }
+        }
+        return new StepVector(steps, new ArrayList<>(out.values()));
+    }
+
+    /**
+     * The time at which the first selector of an expression reads its samples: {hasAt, atMillis, offsetMillis}.
+     * Offsets along the path add up; an {@code @} fixes the time and discards the offsets outside it.
+     */
+    private static long[] referenceTiming(Expr e) {
+        long[] timing = {0, 0, 0};
+        Expr node = e;
+        while (node != null) {
+            if (node instanceof Expr.Subquery sq) {
+                applyTiming(timing, sq.at(), sq.atMillis(), sq.offsetMillis());
+                node = sq.expr();
+            } else if (node instanceof Expr.MatrixSelector ms) {
+                node = ms.selector();
+            } else if (node instanceof Expr.VectorSelector vs) {
+                applyTiming(timing, vs.at(), vs.atMillis(), vs.offsetMillis());
+                return timing;
+            } else if (node instanceof Expr.Paren p) {
+                node = p.expr();
+            } else if (node instanceof Expr.Unary u) {
+                node = u.expr();
+            } else if (node instanceof Expr.Call c) {
+                node = c.args().stream().filter(a -> a.type() == io.strata.plugin.promql.parser.ValueType.VECTOR
+                        || a.type() == io.strata.plugin.promql.parser.ValueType.MATRIX).findFirst().orElse(null);
+            } else if (node instanceof Expr.Aggregate a) {
+                node = a.expr();
+            } else if (node instanceof Expr.Binary b) {
+                node = b.lhs().type() == io.strata.plugin.promql.parser.ValueType.VECTOR ? b.lhs() : b.rhs();
+            } else {
+                node = null;
+            }
+        }
+        return new long[] {0, 0, 0};
+    }
+
+    private static void applyTiming(long[] timing, Expr.At at, long atMillis, long offset) {
+        if (at != Expr.At.NONE) {
+            timing[0] = 1;
+            timing[1] = atMillis;
+            timing[2] = offset;
+        } else {
+            timing[2] += offset;
+        }
     }
 
     /** Merges columns whose labels became equal; two values at one step are an error. */

@@ -14,6 +14,8 @@ public final class Parser {
     private final String input;
     private final List<Token> tokens;
     private int index;
+    /** While parsing info() arguments, selectors may consist of matchers that all match the empty string. */
+    private boolean lenientSelectors;
 
     private Parser(String input) {
         this.input = input;
@@ -688,7 +690,7 @@ public final class Parser {
                 break;
             }
         }
-        if (!nonEmpty) {
+        if (!nonEmpty && !lenientSelectors) {
             throw error(at, "vector selector must contain at least one non-empty matcher");
         }
         return new Expr.VectorSelector(metricName, matchers, 0, Expr.At.NONE, 0);
@@ -791,7 +793,17 @@ public final class Parser {
             throw error(nameToken, "unknown function with name \"" + nameToken.text() + "\"");
         }
         List<Integer> positions = new ArrayList<>();
-        List<Expr> args = arguments("function call", positions);
+        boolean savedLenient = lenientSelectors;
+        lenientSelectors = f.name().equals("info");
+        List<Expr> args;
+        try {
+            args = arguments("function call", positions);
+        } finally {
+            lenientSelectors = savedLenient;
+        }
+        if (f.name().equals("info") && args.size() > 1 && !(args.get(1) instanceof Expr.VectorSelector)) {
+            throw error(nameToken, "expected label selectors as the second argument to \"info\" function, got " + args.get(1).type());
+        }
         int declared = f.argTypes().size();
         if (f.variadic() == 0) {
             if (args.size() != declared) {

@@ -35,10 +35,6 @@ import java.util.regex.Pattern;
  * reference runner does. Native-histogram and experimental cases are skipped with their reason.
  */
 public final class PromqlTestRunner {
-    private static final Pattern EXPERIMENTAL = Pattern.compile("(?i)" + 
-            "\\binfo\\s*\\(");
-    private static final Set<String> EXPERIMENTAL_FILES = Set.of("duration_expression.test", "extended_vectors.test",
-            "fill-modifier.test", "info.test", "limit.test", "type_and_unit.test", "start_timestamps.test");
     private static final Set<String> TIME_FUNCTIONS = Set.of("time", "timestamp", "minute", "hour", "day_of_week",
             "day_of_month", "day_of_year", "days_in_month", "month", "year", "predict_linear");
 
@@ -477,14 +473,7 @@ public final class PromqlTestRunner {
                 return "experimental: start timestamps (@st) of " + metric;
             }
         }
-        if (EXPERIMENTAL.matcher(query).find()) {
-            return "experimental feature (" + EXPERIMENTAL_FILES_HINT(file) + "info)";
-        }
         return null;
-    }
-
-    private static String EXPERIMENTAL_FILES_HINT(String file) {
-        return EXPERIMENTAL_FILES.contains(file) ? file + ": " : "";
     }
 
     private static final Pattern MSG = Pattern.compile("^(msg|regex):\\s?(.*)$");
