@@ -1,0 +1,95 @@
+package io.strata.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The global view from the distribution: two `store` processes serving the same blocks as an HA
+ * pair (replica 0 and 1), a third serving other blocks for another cluster, and one `query`
+ * process in front of them, asked through the Prometheus HTTP API by the real promtool.
+ */
+class GlobalViewTest {
+    @TempDir
+    Path work;
+    private final List<StrataProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (StrataProcess p : processes) {
+            p.close();
+        }
+    }
+
+    private StrataProcess start(String name, String... args) throws Exception {
+        Path dir = work.resolve(name);
+        Files.createDirectories(dir);
+        StrataProcess p = StrataProcess.start(dir, args);
+        processes.add(p);
+        return p;
+    }
+
+    private static Path golden(String name) {
+        Path p = Path.of(System.getProperty("strata.testdata", "missing")).resolve("tsdb-golden").resolve(name);
+        assertTrue(Files.isDirectory(p), "shared test data not found at " + p);
+        return p;
+    }
+
+    @Test
+    void queryDeduplicatesAnHaPairOfStoresAndPromtoolReadsIt() throws Exception {
+        StrataProcess r0 = start("r0", "store", "--tsdb.path=" + golden("golden1"), "--label", "cluster=\"us1\"", "--label", "replica=\"0\"");
+        StrataProcess r1 = start("r1", "store", "--tsdb.path=" + golden("golden1"), "--label", "cluster=\"us1\"", "--label", "replica=\"1\"");
+        StrataProcess eu = start("eu", "store", "--tsdb.path=" + golden("golden2"), "--label", "cluster=\"eu1\"", "--label", "replica=\"0\"");
+        for (StrataProcess p : List.of(r0, r1, eu)) {
+            p.awaitReady(Duration.ofSeconds(20));
+        }
+        StrataProcess q = start("query", "query", "--endpoint=127.0.0.1:" + r0.grpcPort, "--endpoint=127.0.0.1:" + r1.grpcPort,
+                "--endpoint=127.0.0.1:" + eu.grpcPort, "--query.replica-label=replica");
+        q.awaitReady(Duration.ofSeconds(20));
+        q.await(Duration.ofSeconds(30), "three healthy stores", () -> {
+            try {
+                String body = q.get("/api/v1/stores").body();
+                return body.split("\"healthy\":true", -1).length - 1 == 3;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String stores = q.get("/api/v1/stores").body();
+        assertTrue(stores.contains("\"store\":[") && stores.contains("\"replica\":\"1\"") && stores.contains("\"cluster\":\"eu1\""), stores);
+
+        String dedup = q.get("/api/v1/query?time=7230&query=" + enc("count(http_requests_total{cluster=\"us1\"})")).body();
+        assertTrue(dedup.contains("\"value\":[7230,\"2\"]"), dedup);
+        String raw = q.get("/api/v1/query?time=7230&dedup=false&query=" + enc("count(http_requests_total{cluster=\"us1\"})")).body();
+        assertTrue(raw.contains("\"value\":[7230,\"4\"]"), raw);
+        String labels = q.get("/api/v1/label/cluster/values").body();
+        assertEquals("{\"status\":\"success\",\"data\":[\"eu1\",\"us1\"]}", labels);
+
+        Path promtool = ExternalPrograms.require("promtool", "prometheus");
+        Process p = new ProcessBuilder(promtool.toString(), "query", "instant", "--time=7230",
+                "http://127.0.0.1:" + q.httpPort, "http_requests_total{cluster=\"us1\",code=\"200\"}").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("http_requests_total{cluster=\"us1\", code=\"200\", job=\"api\"} => 3 @[7230]", out.trim());
+
+        // one replica down: still answered, by the other
+        r0.stop();
+        String afterLoss = q.get("/api/v1/query?time=7230&query=" + enc("count(http_requests_total{cluster=\"us1\"})")).body();
+        assertTrue(afterLoss.contains("\"value\":[7230,\"2\"]"), afterLoss);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
