@@ -33,6 +33,9 @@ final class Evaluator {
     private final List<Querier> queriers = new ArrayList<>();
     private int checkCounter;
 
+    /** Samples currently held by finished sub-results of the evaluation. */
+    private long liveSamples;
+
     /** Samples looked at: one per instant-selector point, the window size per range-function step. */
     long totalSamples;
 
@@ -92,6 +95,7 @@ final class Evaluator {
         }
     }
 
+    /** Fails when {@code n} samples would exceed the query's limit. */
     void checkSamples(long n) {
         if (n > options.maxSamples()) {
             throw error("query processing would load too many samples into memory in query execution");
@@ -100,7 +104,19 @@ final class Evaluator {
 
     // ------------------------------------------------------------------ dispatch
 
+    /**
+     * Evaluates a node. Sample accounting follows Prometheus's in-memory view: while a node evaluates, the results of
+     * its finished siblings stay live; once it returns, its children's samples are released and its own count.
+     */
     Object eval(Expr e, Grid g) {
+        long before = liveSamples;
+        Object v = evalNode(e, g);
+        liveSamples = before + (v instanceof StepVector sv ? sv.points() : v instanceof double[] d ? d.length : 0);
+        checkSamples(liveSamples);
+        return v;
+    }
+
+    private Object evalNode(Expr e, Grid g) {
         check();
         if (e instanceof Expr.NumberLiteral n) {
             double[] out = new double[g.steps()];
@@ -223,7 +239,7 @@ final class Evaluator {
             n++;
         } while (it.next());
         checkIterator(it);
-        checkSamples(n);
+        checkSamples(liveSamples + n);
         return n;
     }
 

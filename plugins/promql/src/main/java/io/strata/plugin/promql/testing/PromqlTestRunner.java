@@ -46,9 +46,9 @@ public final class PromqlTestRunner {
     private final List<Labels> typeAndUnitSeries = new ArrayList<>();
     private final Set<String> startTimestampMetrics = new HashSet<>();
 
-    /** A runner with the settings the scripts assume: lookback 5m, subquery step 1m. */
+    /** A runner with the settings the scripts assume: lookback 5m, max samples 10000, subquery step 1m. */
     public PromqlTestRunner() {
-        this(new QueryOptions(300_000, 0, 50_000_000, 60_000, () -> false));
+        this(new QueryOptions(300_000, 0, 10_000, 60_000, () -> false));
     }
 
     public PromqlTestRunner(QueryOptions options) {
