@@ -40,6 +40,12 @@ public class PromqlTestFilesTest {
                 return Path.of(candidate, "promql");
             }
         }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/testdata/promql");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
         throw new IllegalStateException("PromQL test data not found: set the system property strata.testdata or the "
                 + "environment variable STRATA_TESTDATA to the shared testdata directory (property=" + property + ", env=" + env + ")");
     }
