@@ -13,20 +13,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
  * The blocks of a TSDB directory, opened read-only (no lock taken, nothing written, the head and WAL
- * ignored): a directory named by a ULID that holds a meta.json is a block.
+ * ignored): a directory named by a ULID that holds a meta.json is a block. {@link #sync()} picks up
+ * blocks that appeared and drops blocks that disappeared (a Prometheus compacting, retention); a
+ * dropped block is closed only once no querier uses it any more.
  */
 public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
-    private final Path directory;
-    private final List<Block> blocks;
+    /** An opened block and the number of queriers reading it. */
+    private static final class Entry {
+        final Block block;
+        int readers;
+        boolean dropped;
 
-    private LocalBlocks(Path directory, List<Block> blocks) {
+        Entry(Block block) {
+            this.block = block;
+        }
+    }
+
+    private final Path directory;
+    private final Object lock = new Object();
+    private List<Entry> entries = List.of();
+    private boolean closed;
+
+    private LocalBlocks(Path directory) {
         this.directory = directory;
-        this.blocks = blocks;
     }
 
     /** Opens every block under {@code directory}; a block that cannot be read fails with its path. */
@@ -34,33 +51,103 @@ public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new IOException("TSDB directory " + directory + " does not exist or is not a directory");
         }
-        List<Block> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(directory)) {
-            for (Path p : s.sorted().toList()) {
-                if (Files.isDirectory(p) && Ulid.isValid(p.getFileName().toString()) && Files.exists(p.resolve(BlockMeta.FILE_NAME))) {
-                    try {
-                        out.add(Block.open(p));
-                    } catch (IOException | RuntimeException e) {
-                        out.forEach(Block::close);
-                        throw new IOException("opening block " + p + ": " + e.getMessage(), e);
-                    }
-                }
-            }
+        LocalBlocks blocks = new LocalBlocks(directory);
+        try {
+            blocks.sync();
+        } catch (IOException | RuntimeException e) {
+            blocks.close();
+            throw e;
         }
-        out.sort(Comparator.comparingLong(Block::minTime).thenComparing(b -> b.meta().ulid()));
-        return new LocalBlocks(directory, List.copyOf(out));
+        return blocks;
     }
 
     public Path directory() {
         return directory;
     }
 
+    /** What changed in a {@link #sync()}: ULIDs of blocks opened and dropped. */
+    public record SyncResult(List<String> added, List<String> dropped) {
+    }
+
+    /**
+     * Re-reads the directory: opens new blocks, drops vanished ones. If a new block cannot be opened,
+     * the blocks opened so far in this call are kept and the error names the block's path.
+     */
+    public SyncResult sync() throws IOException {
+        Set<String> present = new HashSet<>();
+        List<Path> candidates = new ArrayList<>();
+        try (Stream<Path> s = Files.list(directory)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && Ulid.isValid(name) && Files.exists(p.resolve(BlockMeta.FILE_NAME))) {
+                    present.add(name);
+                    candidates.add(p);
+                }
+            }
+        }
+        Set<String> known = new HashSet<>();
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("blocks of " + directory + " are closed");
+            }
+            for (Entry e : entries) {
+                known.add(e.block.meta().ulid());
+            }
+        }
+        List<Entry> opened = new ArrayList<>();
+        IOException failure = null;
+        for (Path p : candidates) {
+            if (!known.contains(p.getFileName().toString())) {
+                try {
+                    opened.add(new Entry(Block.open(p)));
+                } catch (IOException | RuntimeException e) {
+                    failure = new IOException("opening block " + p + ": " + e.getMessage(), e);
+                    break;
+                }
+            }
+        }
+        List<String> added = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        synchronized (lock) {
+            List<Entry> next = new ArrayList<>();
+            for (Entry e : entries) {
+                if (present.contains(e.block.meta().ulid())) {
+                    next.add(e);
+                } else {
+                    dropped.add(e.block.meta().ulid());
+                    drop(e);
+                }
+            }
+            for (Entry e : opened) {
+                next.add(e);
+                added.add(e.block.meta().ulid());
+            }
+            next.sort(Comparator.comparingLong((Entry e) -> e.block.minTime()).thenComparing(e -> e.block.meta().ulid()));
+            entries = List.copyOf(next);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return new SyncResult(added, dropped);
+    }
+
+    private void drop(Entry e) {
+        e.dropped = true;
+        if (e.readers == 0) {
+            e.block.close();
+        }
+    }
+
+    /** The blocks served now, sorted by min time. */
     public List<Block> blocks() {
-        return blocks;
+        synchronized (lock) {
+            return entries.stream().map(e -> e.block).toList();
+        }
     }
 
     /** The inclusive time range of all blocks; {@link StoreApiServer.TimeRange#EMPTY} without blocks. */
     public StoreApiServer.TimeRange timeRange() {
+        List<Block> blocks = blocks();
         if (blocks.isEmpty()) {
             return StoreApiServer.TimeRange.EMPTY;
         }
@@ -75,17 +162,46 @@ public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
 
     @Override
     public ChunkQuerier chunkQuerier(long minTime, long maxTime) {
+        List<Entry> used = new ArrayList<>();
         List<BlockSource> sources = new ArrayList<>();
-        for (Block b : blocks) {
-            if (b.overlaps(minTime, maxTime)) {
-                sources.add(new BlockSource(b));
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("blocks of " + directory + " are closed");
+            }
+            for (Entry e : entries) {
+                if (e.block.overlaps(minTime, maxTime)) {
+                    e.readers++;
+                    used.add(e);
+                    sources.add(new BlockSource(e.block));
+                }
             }
         }
-        return new TsdbQuerier(sources, minTime, maxTime, null).chunks();
+        AtomicBoolean released = new AtomicBoolean();
+        return new TsdbQuerier(sources, minTime, maxTime, () -> {
+            if (released.compareAndSet(false, true)) {
+                synchronized (lock) {
+                    for (Entry e : used) {
+                        if (--e.readers == 0 && e.dropped) {
+                            e.block.close();
+                        }
+                    }
+                }
+            }
+        }).chunks();
     }
 
+    /** Drops every block; blocks still being read are closed when their queriers close. */
     @Override
     public void close() {
-        blocks.forEach(Block::close);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Entry e : entries) {
+                drop(e);
+            }
+            entries = List.of();
+        }
     }
 }

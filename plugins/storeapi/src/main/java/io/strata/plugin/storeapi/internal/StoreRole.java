@@ -8,6 +8,7 @@ import io.strata.api.labels.Labels;
 import io.strata.api.plugin.PluginContext;
 import io.strata.api.plugin.Role;
 import io.strata.plugin.storeapi.StoreApiServer;
+import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code store} role over a local directory: the blocks of a TSDB directory served read-only as
- * StoreAPI (Store and Info services on the process's gRPC server). Ready once the blocks are open.
+ * StoreAPI (Store and Info services on the process's gRPC server). Ready once the blocks are open;
+ * the directory is re-read every {@code sync-interval} for new and vanished blocks.
  */
 public final class StoreRole implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(StoreRole.class);
@@ -28,7 +33,9 @@ public final class StoreRole implements Role {
     private final PluginContext context;
     private final Path tsdbPath;
     private final Labels externalLabels;
+    private final Duration syncInterval;
     private final List<PluginContext.Registration> registrations = new ArrayList<>();
+    private ScheduledExecutorService syncer;
     private volatile LocalBlocks blocks;
     private volatile boolean ready;
 
@@ -38,6 +45,11 @@ public final class StoreRole implements Role {
         Config config = context.config();
         this.tsdbPath = tsdbPath(config);
         this.externalLabels = externalLabels(config);
+        this.syncInterval = config.getDuration("sync-interval");
+        if (syncInterval.isNegative()) {
+            throw new ConfigException.BadValue(config.getValue("sync-interval").origin(), "strata.store.sync-interval",
+                    "expected a duration of 0 (off) or more, got " + syncInterval);
+        }
     }
 
     static Path tsdbPath(Config config) {
@@ -83,7 +95,32 @@ public final class StoreRole implements Role {
         StoreApiServer.TimeRange range = opened.timeRange();
         LOG.info("serving {} blocks of {} as StoreAPI, external labels {}, time range [{}, {}]", opened.blocks().size(), tsdbPath,
                 externalLabels, range.minTime(), range.maxTime());
+        if (!syncInterval.isZero()) {
+            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "store-block-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = syncInterval.toMillis();
+            syncer.scheduleWithFixedDelay(this::sync, ms, ms, TimeUnit.MILLISECONDS);
+        }
         ready = true;
+    }
+
+    /** Picks up new blocks and drops vanished ones; a failure is logged and retried at the next interval. */
+    void sync() {
+        LocalBlocks b = blocks;
+        if (b == null) {
+            return;
+        }
+        try {
+            LocalBlocks.SyncResult r = b.sync();
+            if (!r.added().isEmpty() || !r.dropped().isEmpty()) {
+                LOG.info("blocks of {}: opened {}, dropped {}", tsdbPath, r.added(), r.dropped());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("syncing blocks of {} failed, retrying in {}: {}", tsdbPath, syncInterval, e.getMessage());
+        }
     }
 
     @Override
@@ -94,6 +131,10 @@ public final class StoreRole implements Role {
     @Override
     public void stop(Duration grace) {
         ready = false;
+        if (syncer != null) {
+            syncer.shutdownNow();
+            syncer = null;
+        }
         for (int i = registrations.size() - 1; i >= 0; i--) {
             registrations.get(i).close();
         }
