@@ -2,7 +2,6 @@ package io.strata.plugin.storeapi;
 
 import io.strata.api.labels.Labels;
 import io.strata.api.storage.ChunkSeries;
-import io.strata.plugin.storeapi.internal.LocalBlocks;
 import io.strata.plugin.tsdb.block.BlockWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

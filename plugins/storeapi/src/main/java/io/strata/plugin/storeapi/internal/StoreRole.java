@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueType;
 import io.strata.api.labels.Labels;
 import io.strata.api.plugin.PluginContext;
 import io.strata.api.plugin.Role;
+import io.strata.plugin.storeapi.LocalBlocks;
 import io.strata.plugin.storeapi.StoreApiServer;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;

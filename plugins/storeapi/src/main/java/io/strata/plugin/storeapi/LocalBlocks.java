@@ -1,8 +1,7 @@
-package io.strata.plugin.storeapi.internal;
+package io.strata.plugin.storeapi;
 
 import io.strata.api.storage.ChunkQuerier;
 import io.strata.api.storage.ChunkQueryable;
-import io.strata.plugin.storeapi.StoreApiServer;
 import io.strata.plugin.tsdb.block.Block;
 import io.strata.plugin.tsdb.block.BlockMeta;
 import io.strata.plugin.tsdb.block.Ulid;

@@ -1,4 +1,4 @@
-package io.strata.plugin.storeapi.internal;
+package io.strata.plugin.storeapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,9 +9,6 @@ import io.strata.api.labels.Matcher;
 import io.strata.api.storage.ChunkQuerier;
 import io.strata.api.storage.ChunkSeries;
 import io.strata.api.storage.SeriesSet;
-import io.strata.plugin.storeapi.ConformanceData;
-import io.strata.plugin.storeapi.StoreApiServer;
-import io.strata.plugin.storeapi.TestBlocks;
 import io.strata.plugin.tsdb.block.BlockWriter;
 import java.io.IOException;
 import java.nio.file.Files;
