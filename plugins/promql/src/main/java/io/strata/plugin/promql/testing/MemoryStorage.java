@@ -22,6 +22,8 @@ import java.util.TreeSet;
  */
 public final class MemoryStorage implements Queryable {
     private final TreeMap<Labels, SeriesData> series = new TreeMap<>();
+    private Labels lastLabels;
+    private SeriesData lastSeries;
 
     /** The samples of one series. */
     private static final class SeriesData {
@@ -35,7 +37,9 @@ public final class MemoryStorage implements Queryable {
         if (labels == null || labels.isEmpty()) {
             throw new IllegalArgumentException("a series needs at least one label");
         }
-        SeriesData d = series.computeIfAbsent(labels, k -> new SeriesData());
+        SeriesData d = labels == lastLabels ? lastSeries : series.computeIfAbsent(labels, k -> new SeriesData());
+        lastLabels = labels;
+        lastSeries = d;
         if (d.n > 0 && d.ts[d.n - 1] >= t) {
             return false;
         }
@@ -52,6 +56,8 @@ public final class MemoryStorage implements Queryable {
     /** Removes every series. */
     public void clear() {
         series.clear();
+        lastLabels = null;
+        lastSeries = null;
     }
 
     public int seriesCount() {

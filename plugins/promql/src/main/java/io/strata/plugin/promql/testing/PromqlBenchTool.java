@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * {@code strata tools promql-bench [seconds-per-case] [series-counts...] [query-templates...]}: times queries over synthetic data shaped
  * like Prometheus's engine benchmark (series of 10 000 samples at a 10 s interval) and prints samples per second.
- * Single-threaded, so the figures are per core.
+ * Single-threaded, so the figures are per core. Each case is warmed up for at least a second before it is timed.
  */
 public final class PromqlBenchTool implements Tool {
     private static final int SAMPLES_PER_SERIES = 10_000;
@@ -32,6 +32,8 @@ public final class PromqlBenchTool implements Tool {
                 Labels b = Labels.of("__name__", "b_" + n, "l", Integer.toString(s));
                 for (int i = 0; i < SAMPLES_PER_SERIES; i++) {
                     storage.append(a, i * INTERVAL, i * (s + 1));
+                }
+                for (int i = 0; i < SAMPLES_PER_SERIES; i++) {
                     storage.append(b, i * INTERVAL, i * (s + 2));
                 }
             }
@@ -89,7 +91,7 @@ public final class PromqlBenchTool implements Tool {
                 String q = template.replace("X", Integer.toString(n));
                 for (boolean range : new boolean[] {false, true}) {
                     // warm up, then measure for the given time
-                    long deadline = System.nanoTime() + (long) (seconds * 0.3e9);
+                    long deadline = System.nanoTime() + (long) (Math.max(1.0, seconds) * 1e9);
                     while (System.nanoTime() < deadline) {
                         runOnce(engine, storage, q, range, rangeStart, end, options);
                     }
