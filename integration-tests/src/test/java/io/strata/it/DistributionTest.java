@@ -111,6 +111,9 @@ class DistributionTest {
         try {
             s.awaitReady(Duration.ofSeconds(10));
             assertEquals(404, s.status("/example/memory-bucket"));
+            Files.write(home.resolve("plugins/broken.jar"), new byte[] {'n', 'o', 't', ' ', 'a', ' ', 'j', 'a', 'r'});
+            s.await(Duration.ofSeconds(20), "the broken jar to be reported by name",
+                    () -> logContains(s, "broken plugin bundle broken.jar"));
             Path dropped = home.resolve("plugins/example-memory-bucket.jar");
             Files.copy(example, dropped.resolveSibling("example.tmp"));
             Files.move(dropped.resolveSibling("example.tmp"), dropped, StandardCopyOption.ATOMIC_MOVE);
@@ -161,6 +164,14 @@ class DistributionTest {
         StrataProcess.Result r = StrataProcess.exec(work, "version");
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().startsWith("strata, version "), r.output());
+    }
+
+    private static boolean logContains(StrataProcess s, String text) {
+        try {
+            return s.logText().contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static String body(StrataProcess s, String path) {

@@ -19,7 +19,10 @@ final class ApiJson {
         return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
     }
 
-    /** A sample value as Go's strconv.FormatFloat(v, 'f', -1, 64), as a JSON string. */
+    /**
+     * A sample value as Prometheus writes it: Go's strconv.FormatFloat with the shortest digits,
+     * in 'f' form, or 'e' form (1e+300, 1.5e-07) below 1e-6 and from 1e21 on.
+     */
     static String value(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
@@ -30,7 +33,55 @@ final class ApiJson {
         if (v == 0) {
             return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
         }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        BigDecimal d = shortest(v);
+        double abs = Math.abs(v);
+        if (abs >= 1e-6 && abs < 1e21) {
+            return d.toPlainString();
+        }
+        String digits = d.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - d.scale();
+        StringBuilder sb = new StringBuilder(digits.length() + 8);
+        if (v < 0) {
+            sb.append('-');
+        }
+        sb.append(digits.charAt(0));
+        if (digits.length() > 1) {
+            sb.append('.').append(digits, 1, digits.length());
+        }
+        sb.append('e').append(exponent < 0 ? '-' : '+');
+        int e = Math.abs(exponent);
+        if (e < 10) {
+            sb.append('0');
+        }
+        return sb.append(e).toString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code v}, as Go prints it. Java 17's
+     * Double.toString sometimes gives one digit too many (1.2344999999999999E21 for 1.2345e21), so
+     * long results are checked against shorter roundings of the exact value.
+     */
+    static BigDecimal shortest(double v) {
+        BigDecimal d = new BigDecimal(Double.toString(v));
+        if (d.precision() >= 16 || Math.abs(v) < Double.MIN_NORMAL) {
+            // round-tripping is monotonic in the number of digits: binary search the fewest
+            BigDecimal exact = new BigDecimal(v);
+            int lo = 1;
+            int hi = d.precision();
+            BigDecimal best = d;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                BigDecimal r = exact.round(new java.math.MathContext(mid, java.math.RoundingMode.HALF_EVEN));
+                if (r.doubleValue() == v) {
+                    best = r;
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            d = best.precision() <= lo ? best : exact.round(new java.math.MathContext(lo, java.math.RoundingMode.HALF_EVEN));
+        }
+        return d.stripTrailingZeros();
     }
 
     static void labels(JsonGenerator g, Labels labels) throws IOException {

@@ -122,6 +122,11 @@ class PrometheusHttpApiTest {
         assertEquals("0.1", ApiJson.value(0.1));
         assertEquals("1000000", ApiJson.value(1e6));
         assertEquals("0.000001", ApiJson.value(1e-6));
+        assertEquals("1.5e-07", ApiJson.value(1.5e-7));
+        assertEquals("1e+300", ApiJson.value(1e300));
+        assertEquals("-1.2345e+21", ApiJson.value(-1.2345e21));
+        assertEquals("100000000000000000000", ApiJson.value(1e20));
+        assertEquals("5e-324", ApiJson.value(Double.MIN_VALUE));
         assertEquals("-0", ApiJson.value(-0.0));
         assertEquals("NaN", ApiJson.value(Double.NaN));
         assertEquals("1435781451.781", ApiJson.timestampText(1435781451781L));
