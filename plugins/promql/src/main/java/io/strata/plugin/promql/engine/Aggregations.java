@@ -146,17 +146,7 @@ final class Aggregations {
                     }
                     case STDDEV:
                     case STDVAR: {
-                        double mean = 0;
-                        double[] cMean = {0};
-                        double aux = 0;
-                        double cnt = 0;
-                        for (int k = 0; k < count; k++) {
-                            cnt++;
-                            double delta = scratch[k] - (mean + cMean[0]);
-                            mean = FloatMath.kahanSum(delta / cnt, mean, cMean);
-                            aux += delta * (scratch[k] - (mean + cMean[0]));
-                        }
-                        value = aux / cnt;
+                        value = RangeFunction.variance(scratch, 0, count);
                         if (op == AggregateOp.STDDEV) {
                             value = Math.sqrt(value);
                         }

@@ -18,6 +18,20 @@ public final class FloatMath {
         return t;
     }
 
+    /**
+     * The compensation after adding {@code inc} to {@code sum} giving {@code t = sum + inc} (Neumaier), starting from
+     * compensation {@code c}. Allocation-free form of {@link #kahanSum}.
+     */
+    public static double compensation(double inc, double sum, double t, double c) {
+        if (Double.isInfinite(t)) {
+            return 0;
+        }
+        if (Math.abs(sum) >= Math.abs(inc)) {
+            return c + ((sum - t) + inc);
+        }
+        return c + ((inc - t) + sum);
+    }
+
     /** The q-quantile of {@code values[0..n)} (sorted in place), as Prometheus computes it. */
     public static double quantile(double q, double[] values, int n) {
         if (n == 0 || Double.isNaN(q)) {

@@ -1,6 +1,5 @@
 package io.strata.plugin.promql.functions;
 
-import java.util.Arrays;
 
 /** The functions that take a range vector, each computing one value from a {@link Window}. */
 public enum RangeFunction {
@@ -96,15 +95,16 @@ public enum RangeFunction {
                     w.produced = false;
                     return 0;
                 }
-                return linearRegression(t, v, from, to, t[from])[0];
+                linearRegression(t, v, from, to, t[from], w.regression);
+                return w.regression[0];
             }
             case PREDICT_LINEAR: {
                 if (n < 2) {
                     w.produced = false;
                     return 0;
                 }
-                double[] r = linearRegression(t, v, from, to, w.stepTime);
-                return r[1] + r[0] * w.scalars[0];
+                linearRegression(t, v, from, to, w.stepTime, w.regression);
+                return w.regression[1] + w.regression[0] * w.scalars[0];
             }
             case CHANGES: {
                 int changes = 0;
@@ -148,11 +148,13 @@ public enum RangeFunction {
             }
             case SUM_OVER_TIME: {
                 double sum = 0;
-                double[] c = {0};
+                double c = 0;
                 for (int i = from; i < to; i++) {
-                    sum = FloatMath.kahanSum(v[i], sum, c);
+                    double next = sum + v[i];
+                    c = FloatMath.compensation(v[i], sum, next, c);
+                    sum = next;
                 }
-                return Double.isInfinite(sum) ? sum : sum + c[0];
+                return Double.isInfinite(sum) ? sum : sum + c;
             }
             case COUNT_OVER_TIME:
                 return n;
@@ -347,22 +349,22 @@ public enum RangeFunction {
         double sum = v[from];
         double count = 1;
         double mean = 0;
-        double[] c = {0};
+        double c = 0;
         boolean incremental = false;
         for (int i = from + 1; i < to; i++) {
             double x = v[i];
             count = i - from + 1;
             if (!incremental) {
-                double[] c2 = {c[0]};
-                double newSum = FloatMath.kahanSum(x, sum, c2);
+                double newSum = sum + x;
+                double newC = FloatMath.compensation(x, sum, newSum, c);
                 if (!Double.isInfinite(newSum)) {
                     sum = newSum;
-                    c[0] = c2[0];
+                    c = newC;
                     continue;
                 }
                 incremental = true;
                 mean = sum / (count - 1);
-                c[0] /= count - 1;
+                c /= count - 1;
             }
             if (Double.isInfinite(mean)) {
                 if (Double.isInfinite(x) && (mean > 0) == (x > 0)) {
@@ -373,72 +375,92 @@ public enum RangeFunction {
                 }
             }
             double q = (count - 1) / count;
-            c[0] = q * c[0];
-            mean = FloatMath.kahanSum(x / count, q * mean, c);
+            double inc = x / count;
+            double base = q * mean;
+            double next = base + inc;
+            c = FloatMath.compensation(inc, base, next, q * c);
+            mean = next;
         }
         if (incremental) {
-            return mean + c[0];
+            return mean + c;
         }
-        return sum / count + c[0] / count;
+        return sum / count + c / count;
     }
 
-    private static double variance(double[] v, int from, int to) {
+    /** Population variance with Welford's method and Kahan-compensated running values. */
+    public static double variance(double[] v, int from, int to) {
         double count = 0;
         double mean = 0;
-        double[] cMean = {0};
+        double cMean = 0;
         double aux = 0;
-        double[] cAux = {0};
+        double cAux = 0;
         for (int i = from; i < to; i++) {
             count++;
-            double delta = v[i] - (mean + cMean[0]);
-            mean = FloatMath.kahanSum(delta / count, mean, cMean);
-            aux = FloatMath.kahanSum(delta * (v[i] - (mean + cMean[0])), aux, cAux);
+            double delta = v[i] - (mean + cMean);
+            double inc = delta / count;
+            double nextMean = mean + inc;
+            cMean = FloatMath.compensation(inc, mean, nextMean, cMean);
+            mean = nextMean;
+            double incAux = delta * (v[i] - (mean + cMean));
+            double nextAux = aux + incAux;
+            cAux = FloatMath.compensation(incAux, aux, nextAux, cAux);
+            aux = nextAux;
         }
-        return (aux + cAux[0]) / count;
+        return (aux + cAux) / count;
     }
 
-    /** Least-squares fit of values over seconds since {@code interceptTime}: {slope, intercept}. */
-    public static double[] linearRegression(long[] t, double[] v, int from, int to, long interceptTime) {
+    /** Least-squares fit of values over seconds since {@code interceptTime}; writes {slope, intercept} to {@code out}. */
+    public static void linearRegression(long[] t, double[] v, int from, int to, long interceptTime, double[] out) {
         boolean constY = true;
         double initY = v[from];
         double n = 0;
         double sumX = 0;
-        double[] cX = {0};
+        double cX = 0;
         double sumY = 0;
-        double[] cY = {0};
+        double cY = 0;
         double sumXY = 0;
-        double[] cXY = {0};
+        double cXY = 0;
         double sumX2 = 0;
-        double[] cX2 = {0};
+        double cX2 = 0;
         for (int i = from; i < to; i++) {
             if (constY && i > from && v[i] != initY) {
                 constY = false;
             }
             n++;
             double x = (t[i] - interceptTime) / 1e3;
-            sumX = FloatMath.kahanSum(x, sumX, cX);
-            sumY = FloatMath.kahanSum(v[i], sumY, cY);
-            sumXY = FloatMath.kahanSum(x * v[i], sumXY, cXY);
-            sumX2 = FloatMath.kahanSum(x * x, sumX2, cX2);
+            double next = sumX + x;
+            cX = FloatMath.compensation(x, sumX, next, cX);
+            sumX = next;
+            next = sumY + v[i];
+            cY = FloatMath.compensation(v[i], sumY, next, cY);
+            sumY = next;
+            double xy = x * v[i];
+            next = sumXY + xy;
+            cXY = FloatMath.compensation(xy, sumXY, next, cXY);
+            sumXY = next;
+            double x2 = x * x;
+            next = sumX2 + x2;
+            cX2 = FloatMath.compensation(x2, sumX2, next, cX2);
+            sumX2 = next;
         }
         if (constY) {
             if (Double.isInfinite(initY)) {
-                return new double[] {Double.NaN, Double.NaN};
+                out[0] = Double.NaN;
+                out[1] = Double.NaN;
+            } else {
+                out[0] = 0;
+                out[1] = initY;
             }
-            return new double[] {0, initY};
+            return;
         }
-        sumX += cX[0];
-        sumY += cY[0];
-        sumXY += cXY[0];
-        sumX2 += cX2[0];
+        sumX += cX;
+        sumY += cY;
+        sumXY += cXY;
+        sumX2 += cX2;
         double covXY = sumXY - sumX * sumY / n;
         double varX = sumX2 - sumX * sumX / n;
         double slope = covXY / varX;
-        double intercept = sumY / n - slope * sumX / n;
-        return new double[] {slope, intercept};
-    }
-
-    static void unused() {
-        Arrays.fill(new double[0], 0);
+        out[0] = slope;
+        out[1] = sumY / n - slope * sumX / n;
     }
 }

@@ -17,6 +17,8 @@ public final class Window {
     public double[] scalars = new double[2];
     /** Whether the range selector is {@code anchored} or {@code smoothed} (the window then holds boundary samples). */
     public io.strata.plugin.promql.parser.Expr.Extension extension = io.strata.plugin.promql.parser.Expr.Extension.NONE;
+    /** Scratch output of the linear regression: slope, intercept. */
+    final double[] regression = new double[2];
     /** Set to false by a function that yields no sample for this window. */
     public boolean produced;
 
