@@ -83,6 +83,21 @@ class GlobalViewTest {
         assertEquals(0, p.exitValue(), out);
         assertEquals("http_requests_total{cluster=\"us1\", code=\"200\", job=\"api\"} => 3 @[7230]", out.trim());
 
+        // queriers stack: a second querier over the first one's StoreAPI sees the same deduplicated view
+        StrataProcess top = start("top", "query", "--endpoint=127.0.0.1:" + q.grpcPort);
+        top.awaitReady(Duration.ofSeconds(20));
+        top.await(Duration.ofSeconds(30), "the stacked querier to see the first one", () -> {
+            try {
+                return top.get("/api/v1/stores").body().contains("\"query\":[");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String stacked = top.get("/api/v1/query?time=7230&query=" + enc("count(http_requests_total{cluster=\"us1\"})")).body();
+        assertTrue(stacked.contains("\"value\":[7230,\"2\"]"), stacked);
+        String stackedSeries = top.get("/api/v1/query?time=7230&query=" + enc("http_requests_total{code=\"200\"}")).body();
+        assertTrue(stackedSeries.contains("{\"metric\":{\"__name__\":\"http_requests_total\",\"cluster\":\"us1\",\"code\":\"200\",\"job\":\"api\"},\"value\":[7230,\"3\"]}"), stackedSeries);
+
         // one replica down: still answered, by the other
         r0.stop();
         String afterLoss = q.get("/api/v1/query?time=7230&query=" + enc("count(http_requests_total{cluster=\"us1\"})")).body();

@@ -11,6 +11,7 @@ import io.strata.api.labels.Labels;
 import io.strata.api.plugin.PluginContext;
 import io.strata.api.plugin.Role;
 import io.strata.plugin.promql.engine.QueryOptions;
+import io.strata.plugin.storeapi.StoreApiServer;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -76,6 +77,16 @@ public final class QueryRole implements Role {
                     partial, selectTimeout);
         }, options, config.getInt("max-concurrent"));
         registrations.addAll(api.register(context));
+        if (config.getBoolean("store-api.enabled")) {
+            // queriers stack: this one's merged, deduplicated view is itself a StoreAPI endpoint
+            ProxyQueryable view = new ProxyQueryable(endpoints::healthy, selectPool, dedup, chain, defaultReplicaLabels,
+                    partialDefault.equals("warn"), selectTimeout);
+            StoreApiServer server = new StoreApiServer(new ChunkEncodingQueryable(view, config.getInt("store-api.samples-per-chunk")),
+                    Labels.EMPTY, "query", this::timeRange);
+            for (Object service : server.services()) {
+                registrations.add(context.grpcService(service));
+            }
+        }
         registrations.add(context.route("/api/v1/stores", (req, resp) -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             writeStores(out);
@@ -148,6 +159,17 @@ public final class QueryRole implements Role {
             g.writeEndObject();
             g.writeEndObject();
         }
+    }
+
+    /** The span of the healthy endpoints' data, for this querier's own Info. */
+    private StoreApiServer.TimeRange timeRange() {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Endpoint e : endpoints.healthy()) {
+            min = Math.min(min, e.minTime());
+            max = Math.max(max, e.maxTime());
+        }
+        return min > max ? StoreApiServer.TimeRange.EMPTY : new StoreApiServer.TimeRange(min, max);
     }
 
     /** Endpoints currently known (for tests and status pages). */
