@@ -509,7 +509,7 @@ public final class PromqlTestRunner {
                     }
                     case "no_warn" -> ex.noWarn = true;
                     case "no_info" -> ex.noInfo = true;
-                    case "string" -> ex.expectedString = (String) ((Expr.StringLiteral) Parser.parse(arg)).value();
+                    case "string" -> ex.expectedString = ((Expr.StringLiteral) Parser.parse(arg)).value();
                     case "range" -> {
                         Matcher m = Pattern.compile("vector\\s+from\\s+(\\S+)\\s+to\\s+(\\S+)\\s+step\\s+(\\S+)").matcher(arg);
                         if (!m.matches()) {
