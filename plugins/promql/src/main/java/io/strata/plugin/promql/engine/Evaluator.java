@@ -48,6 +48,8 @@ final class Evaluator {
     private String hintFunction = "";
     private List<String> hintGrouping = List.of();
     private boolean hintBy;
+    /** The step of the grid a range selector is evaluated over, for its hints. */
+    private long hintStep;
 
     // reusable sample buffers
     long[] bufT = new long[256];
@@ -410,7 +412,7 @@ final class Evaluator {
             Expr.Extension x = ms.selector().extension();
             long mint = minRef - ms.rangeMillis() + 1 - (x != Expr.Extension.NONE ? options.lookbackDeltaMillis() : 0);
             long maxt = maxRef + (x == Expr.Extension.SMOOTHED ? options.lookbackDeltaMillis() : 0);
-            SeriesSet<Series> set = select(ms.selector(), mint, maxt, 0, ms.rangeMillis());
+            SeriesSet<Series> set = select(ms.selector(), mint, maxt, hintStep, ms.rangeMillis());
             while (set.next()) {
                 check();
                 Series s = set.at();
@@ -494,6 +496,7 @@ final class Evaluator {
         int steps = g.steps();
         StepVector out = new StepVector(steps);
         Window w = window;
+        hintStep = g.step();
         boolean counterCheck = f == RangeFunction.RATE || f == RangeFunction.INCREASE;
         Map<String, Boolean> warnedNames = counterCheck ? new HashMap<>() : null;
         forEachRangeSeries(rangeArg, minRef, maxRef, (labels, ts, vs, n) -> {

@@ -169,6 +169,7 @@ class PromqlEngineTest {
         assertEquals(List.of("job"), h.grouping());
         assertTrue(h.by());
         assertEquals(300_000, h.range());
+        assertEquals(60_000, h.step());
         assertEquals(600_000 - 300_000 + 1, h.start());
         assertEquals(1_200_000, h.end());
     }
