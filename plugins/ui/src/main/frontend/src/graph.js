@@ -117,12 +117,14 @@ export function graphPage(root) {
         : !(stepSeconds > 0) ? `invalid step "${step.value}"` : null;
     if (invalid) {
       replace(status, errorBox(invalid));
+      output.dataset.state = 'error';
       return;
     }
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;
     replace(status, h('span', { class: 'muted' }, 'Loading…'));
+    output.dataset.state = 'loading';
     const started = performance.now();
     try {
       let result;
@@ -148,12 +150,14 @@ export function graphPage(root) {
       } else {
         renderTable(output, result.data);
       }
+      output.dataset.state = 'done';
     } catch (error) {
       if (error.name === 'AbortError') {
         return;
       }
       replace(status, errorBox(error));
       replace(output);
+      output.dataset.state = 'error';
     } finally {
       if (inFlight === controller) {
         inFlight = null;

@@ -1,0 +1,108 @@
+// Drives the Strata UI in headless Chromium and prints what the pages show, one fact a line
+// ("<key> <value>"), for UiTest to check. Every wait has a deadline; a failure exits non-zero.
+// Usage: node ui-test.mjs <base URL> <chromium executable> <screenshot directory>
+import { chromium } from 'playwright-core';
+
+const [base, executablePath, screenshots] = process.argv.slice(2);
+if (!base || !executablePath || !screenshots) {
+  console.error('usage: node ui-test.mjs <base URL> <chromium executable> <screenshot directory>');
+  process.exit(2);
+}
+const TIMEOUT = 15_000;
+const out = (key, value) => console.log(`${key} ${value}`);
+
+const browser = await chromium.launch({
+  executablePath,
+  timeout: 60_000,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(TIMEOUT);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // failed requests are reported as console errors too: the 400s of the bad query are expected
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && pageErrors.push(m.text()));
+  page.on('response', (r) => r.status() === 404 && pageErrors.push('404 ' + r.url()));
+
+  // / redirects to the graph page
+  await page.goto(base + '/');
+  out('url', new URL(page.url()).pathname);
+
+  // executes the expression in the editor and waits until its answer is shown
+  async function execute() {
+    await page.click('#execute');
+    await page.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { state: 'attached' });
+  }
+
+  async function run(expr, tab = 'table') {
+    await page.fill('#expr', expr);
+    await page.click(`button[data-tab="${tab}"]`);
+    await execute();
+  }
+
+  async function table() {
+    return page.$$eval('#result-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent).join('\t')));
+  }
+
+  // a real query at a fixed evaluation time, in the table
+  await page.fill('#end', '7230');
+  await page.fill('#range', '1h');
+  await run('http_requests_total');
+  for (const row of await table()) {
+    out('table', row);
+  }
+  out('stats', await page.textContent('#stats'));
+
+  // the dedup switch: the HA pair counts once with it, twice without
+  await run('count(http_requests_total{cluster="us1"})');
+  out('count-dedup', (await table()).join(' | '));
+  await page.uncheck('#dedup');
+  await execute();
+  out('count-raw', (await table()).join(' | '));
+  await page.check('#dedup');
+
+  // a syntax error is shown as an error
+  await run('sum(http_requests_total');
+  out('error', await page.textContent('#query-status .error'));
+
+  // the graph view draws one line per series
+  await page.fill('#range', '5m');
+  await run('http_requests_total', 'graph');
+  await page.waitForSelector('#graph .uplot canvas');
+  out('graph-series', await page.$$eval('#graph .u-legend .u-series', (s) => s.length - 1));
+  out('graph-stats', await page.textContent('#stats'));
+  await page.screenshot({ path: `${screenshots}/graph.png`, fullPage: true });
+
+  // history survives a reload (localStorage), most recent first
+  await page.reload();
+  await page.waitForSelector('#history option:nth-child(2)', { state: 'attached' });
+  out('history', (await page.$$eval('#history option', (o) => o.slice(1).map((x) => x.value))).join(' | '));
+  out('reloaded-end', await page.inputValue('#end'));
+
+  // the stores page
+  await page.goto(base + '/stores');
+  await page.waitForSelector('tr.store-row');
+  await page.waitForFunction(() => document.querySelectorAll('tr.store-row .state.up').length >= 2, null, { timeout: 30_000 });
+  out('store-types', (await page.$$eval('.store-type', (t) => t.map((x) => x.dataset.type))).join(','));
+  for (const row of await page.$$eval('tr.store-row', (rows) => rows.map((r) => [...r.cells].slice(0, 5).map((c, i) =>
+    (i === 2 ? [...c.querySelectorAll('.label')].map((l) => l.textContent).join(' ') : c.textContent)).join('\t')))) {
+    out('store', row);
+  }
+  await page.screenshot({ path: `${screenshots}/stores.png`, fullPage: true });
+
+  // the status page
+  await page.goto(base + '/status');
+  await page.waitForSelector('#buildinfo table');
+  await page.waitForSelector('#config pre');
+  out('build-version', await page.textContent('#buildinfo tr:first-child td'));
+  const config = (await page.textContent('#config pre')).replace(/\s+/g, ' ');
+  out('config-roles', config.match(/roles ?[:=]? ?\[ ?([^\]]*?) ?\]/)?.[1] ?? 'missing');
+  await page.waitForSelector('#plugins td');
+  out('plugin-ui', (await page.$$eval('#plugins tr td:first-child', (c) => c.map((x) => x.textContent))).includes('ui'));
+
+  out('page-errors', pageErrors.length === 0 ? 'none' : pageErrors.join(' / '));
+} finally {
+  await browser.close();
+}
