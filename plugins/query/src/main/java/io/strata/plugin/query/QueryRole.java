@@ -77,12 +77,17 @@ public final class QueryRole implements Role {
                     partial, selectTimeout);
         }, options, config.getInt("max-concurrent"));
         registrations.addAll(api.register(context));
+        // the merged, deduplicated view with the default settings, for StoreAPI and remote read
+        ProxyQueryable view = new ProxyQueryable(endpoints::healthy, selectPool, dedup, chain, defaultReplicaLabels,
+                partialDefault.equals("warn"), selectTimeout);
+        ChunkEncodingQueryable chunkView = new ChunkEncodingQueryable(view, config.getInt("store-api.samples-per-chunk"));
+        if (config.getBoolean("remote-read.enabled")) {
+            registrations.add(context.route("/api/v1/read", new RemoteReadHandler(() -> view, () -> chunkView,
+                    config.getMemorySize("remote-read.max-request-size").toBytes())));
+        }
         if (config.getBoolean("store-api.enabled")) {
             // queriers stack: this one's merged, deduplicated view is itself a StoreAPI endpoint
-            ProxyQueryable view = new ProxyQueryable(endpoints::healthy, selectPool, dedup, chain, defaultReplicaLabels,
-                    partialDefault.equals("warn"), selectTimeout);
-            StoreApiServer server = new StoreApiServer(new ChunkEncodingQueryable(view, config.getInt("store-api.samples-per-chunk")),
-                    Labels.EMPTY, "query", this::timeRange);
+            StoreApiServer server = new StoreApiServer(chunkView, Labels.EMPTY, "query", this::timeRange);
             for (Object service : server.services()) {
                 registrations.add(context.grpcService(service));
             }
