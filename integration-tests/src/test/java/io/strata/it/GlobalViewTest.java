@@ -54,8 +54,11 @@ class GlobalViewTest {
         for (StrataProcess p : List.of(r0, r1, eu)) {
             p.awaitReady(Duration.ofSeconds(20));
         }
+        // the eu store comes from a Thanos file-SD file, the pair from --endpoint flags
+        Path sd = work.resolve("stores.yml");
+        Files.writeString(sd, "- targets: ['127.0.0.1:" + eu.grpcPort + "']\n");
         StrataProcess q = start("query", "query", "--endpoint=127.0.0.1:" + r0.grpcPort, "--endpoint=127.0.0.1:" + r1.grpcPort,
-                "--endpoint=127.0.0.1:" + eu.grpcPort, "--query.replica-label=replica");
+                "--store.sd-files=" + sd, "--query.replica-label=replica");
         q.awaitReady(Duration.ofSeconds(20));
         q.await(Duration.ofSeconds(30), "three healthy stores", () -> {
             try {

@@ -170,6 +170,11 @@ public final class PrometheusHttpApi {
         String partial = req.parameter("partial_response");
         Boolean partialResponse = partial == null || partial.isEmpty() ? null : Boolean.valueOf(!partial.equals("false"));
         List<String> replicaLabels = new ArrayList<>(req.parameters("replicaLabels[]"));
+        String resolution = req.parameter("max_source_resolution");
+        if (resolution != null && !resolution.isEmpty() && !resolution.equals("auto")) {
+            // validated as Thanos does; every block served today is raw (resolution 0), which any maximum admits
+            ApiParameters.duration("max_source_resolution", resolution);
+        }
         return new RequestOptions(dedup, partialResponse, replicaLabels);
     }
 

@@ -62,24 +62,20 @@ public final class QueryRole implements Role {
         Deduplicator chain = context.create(Deduplicator.class, ConfigFactory.empty().withValue("type", ConfigValueFactory.fromAnyRef("chain")));
         List<String> defaultReplicaLabels = config.getStringList("replica-labels");
         long selectTimeout = config.getDuration("endpoint-select-timeout").toMillis();
-        String partialDefault = config.getString("partial-response-strategy");
-        if (!partialDefault.equals("warn") && !partialDefault.equals("abort")) {
-            throw new IllegalArgumentException(config.getValue("partial-response-strategy").origin().description()
-                    + ": strata.query.partial-response-strategy = " + partialDefault + ": expected warn or abort");
-        }
+        boolean partialDefault = config.getBoolean("partial-response");
         QueryOptions options = new QueryOptions(config.getDuration("lookback-delta").toMillis(),
                 config.getDuration("timeout").toMillis(), config.getLong("max-samples"),
                 config.getDuration("default-evaluation-interval").toMillis(), () -> false);
         PrometheusHttpApi api = new PrometheusHttpApi(request -> {
             List<String> replicaLabels = request.replicaLabels().isEmpty() ? defaultReplicaLabels : request.replicaLabels();
-            boolean partial = request.partialResponse() == null ? partialDefault.equals("warn") : request.partialResponse();
+            boolean partial = request.partialResponse() == null ? partialDefault : request.partialResponse();
             return new ProxyQueryable(endpoints::healthy, selectPool, request.dedup() ? dedup : null, chain, replicaLabels,
                     partial, selectTimeout);
         }, options, config.getInt("max-concurrent"));
         registrations.addAll(api.register(context));
         // the merged, deduplicated view with the default settings, for StoreAPI and remote read
         ProxyQueryable view = new ProxyQueryable(endpoints::healthy, selectPool, dedup, chain, defaultReplicaLabels,
-                partialDefault.equals("warn"), selectTimeout);
+                partialDefault, selectTimeout);
         ChunkEncodingQueryable chunkView = new ChunkEncodingQueryable(view, config.getInt("store-api.samples-per-chunk"));
         if (config.getBoolean("remote-read.enabled")) {
             registrations.add(context.route("/api/v1/read", new RemoteReadHandler(() -> view, () -> chunkView,
@@ -106,6 +102,10 @@ public final class QueryRole implements Role {
         List<String> addresses = config.getStringList("endpoint-addresses");
         if (!addresses.isEmpty()) {
             sources.add(ConfigFactory.parseMap(Map.of("type", "static", "addresses", addresses), "strata.query.endpoint-addresses"));
+        }
+        List<String> sdFiles = config.getStringList("sd-files");
+        if (!sdFiles.isEmpty()) {
+            sources.add(ConfigFactory.parseMap(Map.of("type", "file", "files", sdFiles), "strata.query.sd-files"));
         }
         sources.addAll(config.getConfigList("endpoints"));
         for (int i = 0; i < sources.size(); i++) {
