@@ -506,6 +506,10 @@ final class Evaluator {
             StepVector.Column col = null;
             w.ts = ts;
             w.values = vs;
+            w.resetsPrepared = false;
+            if (counterCheck && spec.extension() == Expr.Extension.NONE) {
+                w.prepareResets(n);
+            }
             int lo = 0;
             int hi = 0;
             for (int i = 0; i < steps; i++) {

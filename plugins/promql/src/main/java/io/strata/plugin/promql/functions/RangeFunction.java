@@ -247,7 +247,8 @@ public enum RangeFunction {
         double first = v[from];
         double last = v[to - 1];
         double result = last - first;
-        if (isCounter) {
+        boolean mayHaveResets = !w.resetsPrepared || w.resetsBefore[to - 1] != w.resetsBefore[from];
+        if (isCounter && mayHaveResets) {
             double prev = first;
             for (int i = from + 1; i < to; i++) {
                 if (v[i] < prev) {
