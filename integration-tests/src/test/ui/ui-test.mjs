@@ -63,6 +63,10 @@ try {
   out('count-raw', (await table()).join(' | '));
   await page.check('#dedup');
 
+  // warnings of the answer are shown
+  await run('histogram_quantile(0.9, rate(http_requests_total[1m]))');
+  out('warnings', (await page.$$eval('#query-status .warnings li', (w) => w.map((x) => x.textContent))).join(' | '));
+
   // a syntax error is shown as an error
   await run('sum(http_requests_total');
   out('error', await page.textContent('#query-status .error'));
@@ -86,8 +90,12 @@ try {
   await page.waitForSelector('tr.store-row');
   await page.waitForFunction(() => document.querySelectorAll('tr.store-row .state.up').length >= 2, null, { timeout: 30_000 });
   out('store-types', (await page.$$eval('.store-type', (t) => t.map((x) => x.dataset.type))).join(','));
-  for (const row of await page.$$eval('tr.store-row', (rows) => rows.map((r) => [...r.cells].slice(0, 5).map((c, i) =>
-    (i === 2 ? [...c.querySelectorAll('.label')].map((l) => l.textContent).join(' ') : c.textContent)).join('\t')))) {
+  await page.waitForFunction(() => document.querySelector('tr.store-row .state.down')
+    ?.closest('tr').querySelector('.last-error').textContent !== '', null, { timeout: 30_000 });
+  // endpoint, status, labels, min and max time, and whether a last error is shown
+  for (const row of await page.$$eval('tr.store-row', (rows) => rows.map((r) => [...[...r.cells].slice(0, 5).map((c, i) =>
+    (i === 2 ? [...c.querySelectorAll('.label')].map((l) => l.textContent).join(' ') : c.textContent)),
+  r.querySelector('.last-error').textContent === '' ? 'no error' : 'error shown'].join('\t')))) {
     out('store', row);
   }
   await page.screenshot({ path: `${screenshots}/stores.png`, fullPage: true });

@@ -24,7 +24,10 @@ export async function api(path, params, { form = false, signal } = {}) {
   let body;
   try {
     body = await response.json();
-  } catch {
+  } catch (error) {
+    if (error.name === 'AbortError') {
+      throw error;
+    }
     throw new ApiError(response.status, null, `HTTP ${response.status} ${response.statusText} from ${path}`);
   }
   if (body.status !== 'success') {

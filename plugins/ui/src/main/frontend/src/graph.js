@@ -116,6 +116,8 @@ export function graphPage(root) {
       : !(rangeSeconds > 0) ? `invalid range "${range.value}"`
         : !(stepSeconds > 0) ? `invalid step "${step.value}"` : null;
     if (invalid) {
+      inFlight?.abort();
+      inFlight = null;
       replace(status, errorBox(invalid));
       output.dataset.state = 'error';
       return;
@@ -152,8 +154,8 @@ export function graphPage(root) {
       }
       output.dataset.state = 'done';
     } catch (error) {
-      if (error.name === 'AbortError') {
-        return;
+      if (error.name === 'AbortError' || controller !== inFlight) {
+        return; // a newer query replaced this one
       }
       replace(status, errorBox(error));
       replace(output);

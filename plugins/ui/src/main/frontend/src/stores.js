@@ -3,6 +3,8 @@ import { api } from './api.js';
 import { errorBox, h, replace } from './dom.js';
 import { formatMillis } from './time.js';
 
+const REFRESH_MILLIS = 10_000;
+
 export function storesPage(root) {
   const body = h('div', { id: 'stores' }, h('span', { class: 'muted' }, 'Loading…'));
   replace(root, h('section', { class: 'panel' },
@@ -24,6 +26,7 @@ export function storesPage(root) {
     }
   }
   refresh();
+  setInterval(refresh, REFRESH_MILLIS);
 }
 
 function storeTable(type, endpoints) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web UI from the distribution, in Debian's headless Chromium driven by Playwright
  * (src/test/ui/ui-test.mjs, playwright-core from npm): an HA pair of `store` processes on the
- * golden blocks behind a `query` process; a real query typed into the graph page at a fixed end
- * time, the dedup switch, an error, the graph view and the history; then the stores and status pages.
+ * golden blocks behind a `query` process that also has an endpoint nobody listens on; a real query
+ * typed into the graph page at a fixed end time, the dedup switch, warnings, an error, the graph view
+ * and the history; then the stores page (up and down endpoints) and the status page.
  */
 class UiTest {
     private static final Path SCRIPT_SOURCES = Path.of("src", "test", "ui").toAbsolutePath();
@@ -51,12 +53,14 @@ class UiTest {
         StrataProcess r1 = start("r1", "store", "--tsdb.path=" + golden("golden1"), "--label", "cluster=\"us1\"", "--label", "replica=\"1\"");
         r0.awaitReady(Duration.ofSeconds(30));
         r1.awaitReady(Duration.ofSeconds(30));
+        int nobody = StrataProcess.freePort();
         StrataProcess q = start("query", "query", "--endpoint=127.0.0.1:" + r0.grpcPort, "--endpoint=127.0.0.1:" + r1.grpcPort,
-                "--query.replica-label=replica");
+                "--endpoint=127.0.0.1:" + nobody, "--query.replica-label=replica");
         q.awaitReady(Duration.ofSeconds(30));
-        q.await(Duration.ofSeconds(30), "two healthy stores", () -> {
+        q.await(Duration.ofSeconds(30), "two healthy stores and one failing endpoint with its error", () -> {
             try {
-                return q.get("/api/v1/stores").body().split("\"healthy\":true", -1).length - 1 == 2;
+                String stores = q.get("/api/v1/stores").body();
+                return stores.split("\"healthy\":true", -1).length - 1 == 2 && stores.contains("\"lastError\":\"");
             } catch (Exception e) {
                 return false;
             }
@@ -74,18 +78,21 @@ class UiTest {
         assertTrue(stats.matches("Load time: \\d+ ms · Result series: 2 · Evaluated at 1970-01-01T02:00:30Z"), stats);
         assertEquals(List.of("{}\t2"), shown.get("count-dedup"), output);
         assertEquals(List.of("{}\t4"), shown.get("count-raw"), output);
+        String warnings = single(shown, "warnings", output);
+        assertTrue(warnings.startsWith("PromQL warning: bucket label \"le\" is missing"), warnings);
         String error = single(shown, "error", output);
         assertTrue(error.startsWith("bad_data: 1:") && error.contains("parse error"), error);
         assertEquals(List.of("2"), shown.get("graph-series"), output);
         assertTrue(single(shown, "graph-stats", output).matches("Load time: \\d+ ms · Result series: 2 · Resolution: 1s"), output);
-        assertEquals(List.of("http_requests_total | sum(http_requests_total | count(http_requests_total{cluster=\"us1\"})"),
-                shown.get("history"), output);
+        assertEquals(List.of("http_requests_total | sum(http_requests_total | histogram_quantile(0.9, rate(http_requests_total[1m]))"
+                + " | count(http_requests_total{cluster=\"us1\"})"), shown.get("history"), output);
         assertEquals(List.of("7230"), shown.get("reloaded-end"), output);
 
-        assertEquals(List.of("store"), shown.get("store-types"), output);
-        assertEquals(List.of(
-                "127.0.0.1:" + r0.grpcPort + "\tUP\tcluster=\"us1\" replica=\"0\"\t1970-01-01T02:00:00.000Z\t1970-01-01T02:00:30.000Z",
-                "127.0.0.1:" + r1.grpcPort + "\tUP\tcluster=\"us1\" replica=\"1\"\t1970-01-01T02:00:00.000Z\t1970-01-01T02:00:30.000Z"),
+        assertEquals(List.of("store,unknown"), shown.get("store-types"), output);
+        assertEquals(Stream.of(
+                "127.0.0.1:" + r0.grpcPort + "\tUP\tcluster=\"us1\" replica=\"0\"\t1970-01-01T02:00:00.000Z\t1970-01-01T02:00:30.000Z\tno error",
+                "127.0.0.1:" + r1.grpcPort + "\tUP\tcluster=\"us1\" replica=\"1\"\t1970-01-01T02:00:00.000Z\t1970-01-01T02:00:30.000Z\tno error",
+                "127.0.0.1:" + nobody + "\tDOWN\t\t\t\terror shown").sorted().toList(),
                 shown.get("store").stream().sorted().toList(), output);
 
         assertEquals(List.of("0.1.0-SNAPSHOT"), shown.get("build-version"), output);
