@@ -21,8 +21,24 @@ import org.junit.jupiter.api.Test;
 
 /** What clients see when the source behind a {@link StoreApiServer} fails. */
 final class StoreApiServerErrorsTest {
-    /** A source that yields its first series and then fails with "disk read error". */
+    /**
+     * A source that yields its first series and then fails with "disk read error"; label look-ups
+     * fail with "index unreadable" when {@code labelsFail}, and find nothing otherwise.
+     */
     private static final class FailingSource implements ChunkQueryable {
+        private final boolean labelsFail;
+
+        FailingSource(boolean labelsFail) {
+            this.labelsFail = labelsFail;
+        }
+
+        private List<String> labels() {
+            if (labelsFail) {
+                throw new IllegalStateException("index unreadable");
+            }
+            return List.of();
+        }
+
         @Override
         public ChunkQuerier chunkQuerier(long minTime, long maxTime) {
             ChunkSeries first = ConformanceData.series().get(0).asChunkSeries();
@@ -51,12 +67,12 @@ final class StoreApiServerErrorsTest {
 
                 @Override
                 public List<String> labelValues(String name, LabelHints hints, Matcher... matchers) {
-                    throw new IllegalStateException("index unreadable");
+                    return labels();
                 }
 
                 @Override
                 public List<String> labelNames(LabelHints hints, Matcher... matchers) {
-                    throw new IllegalStateException("index unreadable");
+                    return labels();
                 }
 
                 @Override
@@ -69,7 +85,7 @@ final class StoreApiServerErrorsTest {
     @Test
     void aSourceErrorEndsTheStreamWithInternalAndItsMessage() throws Exception {
         for (Labels external : List.of(Labels.EMPTY, Labels.of("replica", "0"))) {
-            StoreApiServer server = new StoreApiServer(new FailingSource(), external, "store", () -> StoreApiServer.TimeRange.ALL);
+            StoreApiServer server = new StoreApiServer(new FailingSource(false), external, "store", () -> StoreApiServer.TimeRange.ALL);
             try (LoopbackGrpcServer grpc = new LoopbackGrpcServer(server.services());
                  StoreApiClient client = StoreApiClient.connect(grpc.address());
                  ChunkQuerier q = client.chunkQuerier(Long.MIN_VALUE, Long.MAX_VALUE)) {
@@ -80,6 +96,17 @@ final class StoreApiServerErrorsTest {
                 StoreApiException e = assertInstanceOf(StoreApiException.class, set.err());
                 assertEquals(Status.Code.INTERNAL, e.code());
                 assertTrue(e.getMessage().contains("disk read error"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aLabelLookUpErrorIsInternalWithItsMessage() throws Exception {
+        for (Labels external : List.of(Labels.EMPTY, Labels.of("replica", "0"))) {
+            StoreApiServer server = new StoreApiServer(new FailingSource(true), external, "store", () -> StoreApiServer.TimeRange.ALL);
+            try (LoopbackGrpcServer grpc = new LoopbackGrpcServer(server.services());
+                 StoreApiClient client = StoreApiClient.connect(grpc.address());
+                 ChunkQuerier q = client.chunkQuerier(Long.MIN_VALUE, Long.MAX_VALUE)) {
                 StoreApiException names = assertThrows(StoreApiException.class, () -> q.labelNames(LabelHints.NONE));
                 assertTrue(names.getMessage().contains("index unreadable"), names.getMessage());
                 StoreApiException values = assertThrows(StoreApiException.class, () -> q.labelValues("job", LabelHints.NONE));

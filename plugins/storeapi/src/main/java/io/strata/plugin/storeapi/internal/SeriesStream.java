@@ -21,12 +21,30 @@ import java.util.List;
 /**
  * Answers one {@code Series} call: reads series from a chunk querier, turns them into frames and
  * writes them as fast as the client takes them (gRPC flow control: a frame is produced only when the
- * stream is ready). Chunk bytes are copied as they are, never re-encoded.
+ * stream is ready). Chunk bytes are copied as they are, never re-encoding them.
  *
- * <p>When labels change on the way (external labels added, replica labels removed) the order of the
- * source no longer holds, so the series are collected and sorted before the first frame.
+ * <p>Adding external labels or removing replica labels can change the order of the source's series.
+ * When the source has none of those label names, the order can only change among a series and the
+ * series right after it that extend its labels (a "prefix run": {@code {a="1"}} then
+ * {@code {a="1",b="2"}}), so only such runs are held back and sorted; everything else streams as it is
+ * read. When the source does have such labels (external labels then replace the source's values), all
+ * series are collected and sorted before the first frame.
  */
 public final class SeriesStream {
+    /** How the final order is obtained. */
+    public enum Ordering {
+        /** Labels are not changed: the source's order holds. */
+        AS_READ,
+        /** Labels only gain or lose names the source does not have: sort runs of series sharing a prefix. */
+        PREFIX_RUNS,
+        /** Anything else: sort everything. */
+        ALL
+    }
+
+    /** A series message with its final labels and the labels it had in the source. */
+    private record Entry(Labels source, Labels labels, Series series) {
+    }
+
     private final ChunkQuerier querier;
     private final SeriesSet<ChunkSeries> set;
     private final ServerCallStreamObserver<SeriesResponse> out;
@@ -37,17 +55,18 @@ public final class SeriesStream {
     private final boolean skipChunks;
     private final long limit;
     private final int batchSize;
-    private final boolean reorders;
-    private List<Series> sorted;
-    private int sortedNext;
+    private final Ordering ordering;
+    private final List<Entry> ready = new ArrayList<>();
+    private int readyNext;
+    private Entry lookahead;
+    private boolean sourceDone;
     private long sent;
     private ChunkIterator reuse;
-    private Labels lastLabels;
     private boolean finished;
 
     public SeriesStream(ChunkQuerier querier, SeriesSet<ChunkSeries> set, ServerCallStreamObserver<SeriesResponse> out,
                         ExternalLabels external, Collection<String> withoutLabels, long minTime, long maxTime,
-                        boolean skipChunks, long limit, long batchSize) {
+                        boolean skipChunks, long limit, long batchSize, Ordering ordering) {
         this.querier = querier;
         this.set = set;
         this.out = out;
@@ -58,7 +77,7 @@ public final class SeriesStream {
         this.skipChunks = skipChunks;
         this.limit = limit <= 0 ? Long.MAX_VALUE : limit;
         this.batchSize = (int) Math.max(1, Math.min(batchSize, 4096));
-        this.reorders = !external.isEmpty() || !withoutLabels.isEmpty();
+        this.ordering = ordering;
     }
 
     /** Starts streaming; call from the service method. */
@@ -73,12 +92,6 @@ public final class SeriesStream {
             return;
         }
         try {
-            if (reorders && sorted == null) {
-                sorted = collectSorted();
-                if (sorted == null) {
-                    return;
-                }
-            }
             while (out.isReady()) {
                 SeriesResponse frame = nextFrame();
                 if (frame == null) {
@@ -120,45 +133,79 @@ public final class SeriesStream {
         if (sent >= limit) {
             return null;
         }
-        Series s;
-        if (sorted != null) {
-            s = sortedNext < sorted.size() ? sorted.get(sortedNext++) : null;
-        } else {
-            s = readSeries();
+        if (readyNext == ready.size()) {
+            ready.clear();
+            readyNext = 0;
+            fill();
+            if (ready.isEmpty()) {
+                return null;
+            }
         }
-        if (s != null) {
-            sent++;
-        }
-        return s;
+        sent++;
+        return ready.get(readyNext++).series();
     }
 
-    /** All remaining series, sorted by their final labels; null when the stream already failed. */
-    private List<Series> collectSorted() {
-        List<Labels> labels = new ArrayList<>();
-        List<Series> all = new ArrayList<>();
-        Series s;
-        while ((s = readSeries()) != null) {
-            labels.add(lastLabels);
-            all.add(s);
+    /** Puts the next series (or sorted run of series) into {@code ready}. */
+    private void fill() {
+        switch (ordering) {
+            case AS_READ -> {
+                Entry e = readSeries();
+                if (e != null) {
+                    ready.add(e);
+                }
+            }
+            case ALL -> {
+                Entry e;
+                while ((e = readSeries()) != null) {
+                    ready.add(e);
+                }
+                sortReady();
+            }
+            case PREFIX_RUNS -> {
+                Entry root = lookahead != null ? lookahead : readSeries();
+                lookahead = null;
+                if (root == null) {
+                    return;
+                }
+                ready.add(root);
+                Entry e;
+                while ((e = readSeries()) != null) {
+                    if (!isPrefix(root.source(), e.source())) {
+                        lookahead = e;
+                        break;
+                    }
+                    ready.add(e);
+                }
+                if (ready.size() > 1) {
+                    sortReady();
+                }
+            }
+            default -> throw new IllegalStateException("unknown ordering " + ordering);
         }
-        if (set.err() != null) {
-            fail(set.err());
+    }
+
+    private void sortReady() {
+        ready.sort((a, b) -> Utf8Order.compare(a.labels(), b.labels()));
+    }
+
+    /** True when every label of {@code prefix} is, at the same position, a label of {@code labels}. */
+    private static boolean isPrefix(Labels prefix, Labels labels) {
+        if (prefix.size() > labels.size()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.size(); i++) {
+            if (!prefix.name(i).equals(labels.name(i)) || !prefix.value(i).equals(labels.value(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The next series of the source with at least one chunk in range; null at the end. */
+    private Entry readSeries() {
+        if (sourceDone) {
             return null;
         }
-        Integer[] order = new Integer[all.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Utf8Order.compare(labels.get(a), labels.get(b)));
-        List<Series> out = new ArrayList<>(order.length);
-        for (Integer i : order) {
-            out.add(all.get(i));
-        }
-        return out;
-    }
-
-    /** The next series of the source with at least one chunk in range, as a message; null at the end. */
-    private Series readSeries() {
         while (set.next()) {
             ChunkSeries cs = set.at();
             Series.Builder b = Series.newBuilder();
@@ -187,11 +234,12 @@ public final class SeriesStream {
             if (!any) {
                 continue;
             }
-            Labels labels = external.extend(cs.labels()).without(withoutLabels);
+            Labels source = cs.labels();
+            Labels labels = external.extend(source).without(withoutLabels);
             ProtoConversions.addLabels(labels, b::addLabels);
-            lastLabels = labels;
-            return b.build();
+            return new Entry(source, labels, b.build());
         }
+        sourceDone = true;
         return null;
     }
 

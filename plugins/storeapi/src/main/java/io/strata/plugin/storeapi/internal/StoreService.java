@@ -76,8 +76,35 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
             out.onError(Status.INTERNAL.withDescription("selecting series: " + e.getMessage()).withCause(e).asRuntimeException());
             return;
         }
-        new SeriesStream(querier, set, out, external, new HashSet<>(request.getWithoutReplicaLabelsList()), min, max,
-                request.getSkipChunks(), request.getLimit(), request.getResponseBatchSize()).start();
+        Set<String> without = new HashSet<>(request.getWithoutReplicaLabelsList());
+        SeriesStream.Ordering ordering;
+        try {
+            ordering = ordering(querier, without);
+        } catch (RuntimeException e) {
+            querier.close();
+            out.onError(Status.INTERNAL.withDescription("reading label names: " + e.getMessage()).withCause(e).asRuntimeException());
+            return;
+        }
+        new SeriesStream(querier, set, out, external, without, min, max,
+                request.getSkipChunks(), request.getLimit(), request.getResponseBatchSize(), ordering).start();
+    }
+
+    /**
+     * How much sorting the changed labels need: none when labels stay as they are, sorting of prefix
+     * runs when the source has none of the added or removed names, a full sort otherwise.
+     */
+    private SeriesStream.Ordering ordering(ChunkQuerier querier, Set<String> without) {
+        if (external.isEmpty() && without.isEmpty()) {
+            return SeriesStream.Ordering.AS_READ;
+        }
+        Set<String> touched = new HashSet<>(without);
+        touched.addAll(external.labels().names());
+        for (String name : querier.labelNames(LabelHints.NONE)) {
+            if (touched.contains(name)) {
+                return SeriesStream.Ordering.ALL;
+            }
+        }
+        return SeriesStream.Ordering.PREFIX_RUNS;
     }
 
     private static SelectHints hints(SeriesRequest request) {
