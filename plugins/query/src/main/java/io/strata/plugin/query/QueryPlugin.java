@@ -19,7 +19,10 @@ public final class QueryPlugin implements Plugin {
 
     @Override
     public List<Factory<?>> factories() {
-        return List.of(Factory.of(Role.class, "query", context -> {
+        return List.of(Factory.of(io.strata.api.plugin.Tool.class, "bench-query", context -> new QueryBenchTool(
+                context.create(io.strata.api.dedup.Deduplicator.class, com.typesafe.config.ConfigFactory.parseMap(
+                        java.util.Map.of("type", "chain"), "bench-query")))),
+                Factory.of(Role.class, "query", context -> {
             Config c = context.config();
             Duration timeout = c.getDuration("endpoint-select-timeout");
             int maxMessage = (int) Math.min(Integer.MAX_VALUE, context.rootConfig().getMemorySize("strata.grpc.max-message-size").toBytes());
