@@ -325,7 +325,7 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
                         @Override
                         public SampleIterator iterator(SampleIterator reuse) {
                             ChunkSampleIterator it = reuse instanceof ChunkSampleIterator c ? c : new ChunkSampleIterator();
-                            return it.reset(cs.chunks(null), lo, hi);
+                            return it.reset(cs.chunks(it.chunks()), lo, hi);
                         }
                     };
                     return true;

@@ -21,6 +21,11 @@ public final class ChunkSampleIterator implements SampleIterator {
     private double v;
     private Exception err;
 
+    /** The chunk iterator of the last {@link #reset}, for the next series to reuse; null before the first. */
+    public ChunkIterator chunks() {
+        return chunks;
+    }
+
     public ChunkSampleIterator reset(ChunkIterator chunks, long minTime, long maxTime) {
         this.chunks = chunks;
         this.minTime = minTime;
