@@ -269,18 +269,20 @@ public final class FilesystemBucket implements Bucket {
      */
     private Path createTemporaryFile(Path directory) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Files.createDirectories(directory);
             Path temporary = directory.resolve(TEMPORARY_PREFIX + HexFormat.of().toHexDigits(RANDOM.nextLong()));
             try {
+                // createDirectories reports FileAlreadyExists when a concurrent delete removes the
+                // directory between its creation attempt and its check: retried like the rest
+                Files.createDirectories(directory);
                 Files.newByteChannel(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 return temporary;
             } catch (NoSuchFileException directoryRemovedMeanwhile) {
                 if (attempt >= DIRECTORY_RACE_RETRIES) {
                     throw directoryRemovedMeanwhile;
                 }
-            } catch (FileAlreadyExistsException sameRandomName) {
+            } catch (FileAlreadyExistsException sameRandomNameOrDirectoryRace) {
                 if (attempt >= DIRECTORY_RACE_RETRIES) {
-                    throw sameRandomName;
+                    throw sameRandomNameOrDirectoryRace;
                 }
             }
         }
