@@ -140,7 +140,7 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
         long lo = hints == null ? minTime : Math.max(minTime, hints.start());
         long hi = hints == null ? maxTime : Math.min(maxTime, hints.end());
         if (hi < lo) {
-            return RemoteSeriesSet.failed(address, null);
+            return RemoteSeriesSet.empty(address);
         }
         SeriesRequest.Builder req = SeriesRequest.newBuilder().setMinTime(lo).setMaxTime(hi)
                 .setSkipChunks(options.skipChunks())

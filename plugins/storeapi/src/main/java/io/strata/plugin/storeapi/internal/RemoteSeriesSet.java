@@ -35,6 +35,13 @@ public final class RemoteSeriesSet implements SeriesSet<ChunkSeries> {
         this.frames = frames;
     }
 
+    /** A set without series, for a request that cannot match anything (no call is made). */
+    public static RemoteSeriesSet empty(String address) {
+        RemoteSeriesSet s = new RemoteSeriesSet(address, null, null);
+        s.done = true;
+        return s;
+    }
+
     /** A set that failed before the call started. */
     public static RemoteSeriesSet failed(String address, Exception err) {
         RemoteSeriesSet s = new RemoteSeriesSet(address, null, null);
