@@ -2,7 +2,6 @@ package io.strata.plugin.promql.engine;
 
 import io.strata.api.labels.Labels;
 import io.strata.plugin.promql.functions.FloatMath;
-import io.strata.plugin.promql.functions.RangeFunction;
 import io.strata.plugin.promql.parser.AggregateOp;
 import io.strata.plugin.promql.parser.Expr;
 import java.util.ArrayList;
@@ -89,10 +88,12 @@ final class Aggregations {
                 }
             }
         }
+        if (op != AggregateOp.QUANTILE) {
+            return reduceByGroup(ev, op, cols, steps, groupKeys, groupStart, members);
+        }
         StepVector out = new StepVector(steps);
         StepVector.Column[] outCols = new StepVector.Column[groups];
         double[] scratch = new double[Math.max(1, n)];
-        double[] c1 = new double[1];
         for (int i = 0; i < steps; i++) {
             ev.check();
             for (int gi = 0; gi < groups; gi++) {
@@ -106,58 +107,7 @@ final class Aggregations {
                 if (count == 0) {
                     continue;
                 }
-                double value;
-                switch (op) {
-                    case SUM: {
-                        double sum = 0;
-                        c1[0] = 0;
-                        for (int k = 0; k < count; k++) {
-                            sum = FloatMath.kahanSum(scratch[k], sum, c1);
-                        }
-                        value = Double.isInfinite(sum) ? sum : sum + c1[0];
-                        break;
-                    }
-                    case AVG:
-                        value = RangeFunction.average(scratch, 0, count);
-                        break;
-                    case COUNT:
-                        value = count;
-                        break;
-                    case GROUP:
-                        value = 1;
-                        break;
-                    case MIN: {
-                        value = scratch[0];
-                        for (int k = 1; k < count; k++) {
-                            if (value > scratch[k] || Double.isNaN(value)) {
-                                value = scratch[k];
-                            }
-                        }
-                        break;
-                    }
-                    case MAX: {
-                        value = scratch[0];
-                        for (int k = 1; k < count; k++) {
-                            if (value < scratch[k] || Double.isNaN(value)) {
-                                value = scratch[k];
-                            }
-                        }
-                        break;
-                    }
-                    case STDDEV:
-                    case STDVAR: {
-                        value = RangeFunction.variance(scratch, 0, count);
-                        if (op == AggregateOp.STDDEV) {
-                            value = Math.sqrt(value);
-                        }
-                        break;
-                    }
-                    case QUANTILE:
-                        value = FloatMath.quantile(param[i], scratch, count);
-                        break;
-                    default:
-                        throw new IllegalStateException("unhandled aggregation " + op);
-                }
+                double value = FloatMath.quantile(param[i], scratch, count);
                 StepVector.Column oc = outCols[gi];
                 if (oc == null) {
                     oc = new StepVector.Column(groupKeys.get(gi), steps);
@@ -179,6 +129,142 @@ final class Aggregations {
             }
         }
         return out;
+    }
+
+    /**
+     * Reduces each group column by column (cache-friendly: every input column is read sequentially), keeping per-step
+     * running state in primitive arrays. Additions happen in member order, as a step-by-step evaluation would.
+     */
+    private static StepVector reduceByGroup(Evaluator ev, AggregateOp op, List<StepVector.Column> cols, int steps,
+                                            List<Labels> groupKeys, int[] groupStart, int[] members) {
+        StepVector out = new StepVector(steps);
+        int[] count = new int[steps];
+        double[] sum = new double[steps];
+        double[] comp = new double[steps];
+        double[] mean = new double[steps];
+        double[] aux = new double[steps];
+        double[] compAux = new double[steps];
+        boolean[] incremental = new boolean[steps];
+        for (int gi = 0; gi < groupKeys.size(); gi++) {
+            ev.check();
+            java.util.Arrays.fill(count, 0);
+            java.util.Arrays.fill(comp, 0);
+            java.util.Arrays.fill(mean, 0);
+            java.util.Arrays.fill(aux, 0);
+            java.util.Arrays.fill(compAux, 0);
+            java.util.Arrays.fill(incremental, false);
+            boolean dropName = false;
+            for (int m = groupStart[gi]; m < groupStart[gi + 1]; m++) {
+                StepVector.Column col = cols.get(members[m]);
+                dropName |= col.dropName;
+                double[] values = col.values;
+                boolean[] present = col.present;
+                for (int i = 0; i < steps; i++) {
+                    if (!present[i]) {
+                        continue;
+                    }
+                    double x = values[i];
+                    int k = ++count[i];
+                    switch (op) {
+                        case SUM: {
+                            double t = sum[i] + x;
+                            comp[i] = k == 1 ? FloatMath.compensation(x, 0, x, 0) : FloatMath.compensation(x, sum[i], t, comp[i]);
+                            sum[i] = k == 1 ? x : t;
+                            break;
+                        }
+                        case MIN:
+                            if (k == 1 || sum[i] > x || Double.isNaN(sum[i])) {
+                                sum[i] = x;
+                            }
+                            break;
+                        case MAX:
+                            if (k == 1 || sum[i] < x || Double.isNaN(sum[i])) {
+                                sum[i] = x;
+                            }
+                            break;
+                        case AVG:
+                            accumulateAverage(i, k, x, sum, comp, mean, incremental);
+                            break;
+                        case STDDEV:
+                        case STDVAR: {
+                            double delta = x - (mean[i] + comp[i]);
+                            double inc = delta / k;
+                            double nextMean = mean[i] + inc;
+                            comp[i] = FloatMath.compensation(inc, mean[i], nextMean, comp[i]);
+                            mean[i] = nextMean;
+                            double incAux = delta * (x - (mean[i] + comp[i]));
+                            double nextAux = aux[i] + incAux;
+                            compAux[i] = FloatMath.compensation(incAux, aux[i], nextAux, compAux[i]);
+                            aux[i] = nextAux;
+                            break;
+                        }
+                        default:
+                            break;
+                    }
+                }
+            }
+            StepVector.Column oc = null;
+            for (int i = 0; i < steps; i++) {
+                int k = count[i];
+                if (k == 0) {
+                    continue;
+                }
+                double value = switch (op) {
+                    case SUM -> Double.isInfinite(sum[i]) ? sum[i] : sum[i] + comp[i];
+                    case COUNT -> k;
+                    case GROUP -> 1;
+                    case MIN, MAX -> sum[i];
+                    case AVG -> incremental[i] ? mean[i] + comp[i] : sum[i] / k + comp[i] / k;
+                    case STDVAR -> (aux[i] + compAux[i]) / k;
+                    case STDDEV -> Math.sqrt((aux[i] + compAux[i]) / k);
+                    default -> throw new IllegalStateException("unhandled aggregation " + op);
+                };
+                if (oc == null) {
+                    oc = new StepVector.Column(groupKeys.get(gi), steps);
+                    oc.dropName = dropName && groupKeys.get(gi).has(Labels.METRIC_NAME);
+                }
+                oc.set(i, value);
+            }
+            if (oc != null) {
+                out.columns.add(oc);
+            }
+        }
+        return out;
+    }
+
+    /** One step of Prometheus 3's average: Kahan sum, switching to an incremental mean once the sum overflows. */
+    private static void accumulateAverage(int i, int k, double x, double[] sum, double[] comp, double[] mean, boolean[] incremental) {
+        if (k == 1) {
+            sum[i] = x;
+            comp[i] = 0;
+            return;
+        }
+        if (!incremental[i]) {
+            double next = sum[i] + x;
+            double nextComp = FloatMath.compensation(x, sum[i], next, comp[i]);
+            if (!Double.isInfinite(next)) {
+                sum[i] = next;
+                comp[i] = nextComp;
+                return;
+            }
+            incremental[i] = true;
+            mean[i] = sum[i] / (k - 1);
+            comp[i] /= k - 1;
+        }
+        if (Double.isInfinite(mean[i])) {
+            if (Double.isInfinite(x) && (mean[i] > 0) == (x > 0)) {
+                return;
+            }
+            if (!Double.isInfinite(x) && !Double.isNaN(x)) {
+                return;
+            }
+        }
+        double q = (double) (k - 1) / k;
+        double inc = x / k;
+        double base = q * mean[i];
+        double next = base + inc;
+        comp[i] = FloatMath.compensation(inc, base, next, q * comp[i]);
+        mean[i] = next;
     }
 
     private static StepVector topK(Evaluator ev, AggregateOp op, StepVector input, double[] param, int groups, int[] groupStart,
