@@ -128,8 +128,9 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
 
     /**
      * Streams the series matching {@code matchers} in [minTime, maxTime] (narrowed by the hints'
-     * range), sorted by labels. Close the set's call early with {@link SeriesSet#next()} returning
-     * false, or through the querier that returned it.
+     * range), sorted by labels. The call ends when the set is read to its end (or fails, or the
+     * timeout passes); to stop reading early, select through {@link #chunkQuerier} instead, whose
+     * {@code close()} cancels its calls.
      */
     public SeriesSet<ChunkSeries> series(long minTime, long maxTime, SelectHints hints, SeriesOptions options, Matcher... matchers) {
         return startSeries(minTime, maxTime, hints, options, matchers);
