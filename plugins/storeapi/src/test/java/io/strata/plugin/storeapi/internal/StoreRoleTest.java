@@ -206,5 +206,13 @@ final class StoreRoleTest {
         assertEquals("labels", reference.getString("strata.cli.flags.label.kind"));
         assertEquals("", reference.getString("strata.store.tsdb-path"));
         assertTrue(reference.getObject("strata.store.external-labels").isEmpty());
+        assertEquals(Duration.ofMinutes(3), reference.getDuration("strata.store.sync-interval"));
+    }
+
+    @Test
+    void aNegativeSyncIntervalIsAConfigurationError(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> storeRole(new RecordingContext(storeConfig(Map.of(
+                "tsdb-path", dir.toString(), "sync-interval", "-1s")))));
+        assertTrue(e.getMessage().contains("strata.store.sync-interval"), e.getMessage());
     }
 }
