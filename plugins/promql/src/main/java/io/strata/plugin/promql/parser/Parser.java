@@ -69,6 +69,12 @@ public final class Parser {
 
     private Token expect(Token.Kind kind, String context) {
         Token t = peek();
+        if (t.kind() == Token.Kind.EOF && kind == Token.Kind.RIGHT_PAREN) {
+            throw error(t, "unclosed left parenthesis");
+        }
+        if (t.kind() == Token.Kind.EOF && kind == Token.Kind.RIGHT_BRACKET) {
+            throw error(t, "unclosed left bracket");
+        }
         if (t.kind() != kind) {
             throw error(t, "unexpected " + t.describe() + " in " + context + ", expected " + new Token(kind, kind == Token.Kind.IDENTIFIER ? "" : "", 0, 0).describe().replace("identifier \"\"", "identifier"));
         }
@@ -627,6 +633,9 @@ public final class Parser {
         if (peek().kind() == Token.Kind.LEFT_BRACE) {
             advance();
             while (peek().kind() != Token.Kind.RIGHT_BRACE) {
+                if (peek().kind() == Token.Kind.EOF) {
+                    throw error(peek(), "unexpected end of input inside braces");
+                }
                 Token labelToken = advance();
                 String label;
                 if (labelToken.kind() == Token.Kind.IDENTIFIER) {
@@ -780,6 +789,8 @@ public final class Parser {
             } else if (t.kind() == Token.Kind.RIGHT_PAREN) {
                 advance();
                 return args;
+            } else if (t.kind() == Token.Kind.EOF) {
+                throw error(t, "unclosed left parenthesis");
             } else {
                 throw error(t, "unexpected " + t.describe() + " in " + context + ", expected \",\" or \")\"");
             }

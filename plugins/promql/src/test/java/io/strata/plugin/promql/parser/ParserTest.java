@@ -59,6 +59,10 @@ class ParserTest {
     void errorsCarryPositionAndPrometheusWording() {
         ParseException e = assertThrows(ParseException.class, () -> Parser.parse("sum(x) + foo("));
         assertTrue(e.getMessage().startsWith("1:10: parse error: unknown function with name \"foo\""), e.getMessage());
+        assertEquals("1:8: parse error: unclosed left parenthesis",
+                assertThrows(ParseException.class, () -> Parser.parse("sum(foo")).getMessage());
+        assertEquals("1:5: parse error: unexpected end of input inside braces",
+                assertThrows(ParseException.class, () -> Parser.parse("foo{")).getMessage());
         assertThrows(ParseException.class, () -> Parser.parse("1 > 2"));
         assertThrows(ParseException.class, () -> Parser.parse("rate(x)"));
         assertThrows(ParseException.class, () -> Parser.parse("{a=\"\"}"));
