@@ -207,6 +207,10 @@ public final class SeriesStream {
             return null;
         }
         while (set.next()) {
+            if (out.isCancelled()) {
+                // The client is gone: stop reading (a full sort would otherwise read everything first).
+                break;
+            }
             ChunkSeries cs = set.at();
             Series.Builder b = Series.newBuilder();
             ChunkIterator it = cs.chunks(reuse);
