@@ -56,10 +56,23 @@ class ConfigErrorsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             StrataProcess.Result r = StrataProcess.exec(work, "run", "--http-address=127.0.0.1:" + port,
-                    "--grpc-address=127.0.0.1:0");
+                    "--grpc-address=127.0.0.1:0", "--remote-write.address=127.0.0.1:0");
             assertEquals(2, r.exitCode(), r.output());
             assertTrue(r.output().contains("port " + port + " is already in use") && r.output().contains("strata.http.address"),
                     r.output());
+        }
+    }
+
+    @Test
+    void everyShippedExampleConfigIsValid() throws Exception {
+        java.util.List<Path> confs;
+        try (var s = Files.list(StrataProcess.HOME.resolve("conf"))) {
+            confs = s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertTrue(confs.size() >= 5, "conf/ ships the all-in-one and an example per role: " + confs);
+        for (Path conf : confs) {
+            StrataProcess.Result r = StrataProcess.exec(work, "check-config", conf.toString());
+            assertEquals(0, r.exitCode(), conf + ":\n" + r.output());
         }
     }
 

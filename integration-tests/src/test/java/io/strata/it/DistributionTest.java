@@ -135,7 +135,7 @@ class DistributionTest {
         int http = StrataProcess.freePort();
         int grpc = StrataProcess.freePort();
         StrataProcess.Result start = StrataProcess.exec(work, "start", "run", "--http-address=127.0.0.1:" + http,
-                "--grpc-address=127.0.0.1:" + grpc);
+                "--grpc-address=127.0.0.1:" + grpc, "--remote-write.address=127.0.0.1:" + StrataProcess.freePort());
         assertEquals(0, start.exitCode(), start.output());
         assertTrue(Files.exists(work.resolve("strata.pid")));
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();

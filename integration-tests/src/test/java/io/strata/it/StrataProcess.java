@@ -55,8 +55,9 @@ final class StrataProcess implements AutoCloseable {
     static StrataProcess run(Path home, Path workDir, String... extraArgs) throws IOException {
         int http = freePort();
         int grpc = freePort();
+        // the all-in-one runs receive too: its remote-write listener also goes to a free loopback port
         List<String> cmd = new ArrayList<>(List.of(bin(home).toString(), "run", "--http-address=127.0.0.1:" + http,
-                "--grpc-address=127.0.0.1:" + grpc));
+                "--grpc-address=127.0.0.1:" + grpc, "--remote-write.address=127.0.0.1:" + freePort()));
         cmd.addAll(List.of(extraArgs));
         Path log = workDir.resolve("strata.log");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
@@ -96,9 +97,16 @@ final class StrataProcess implements AutoCloseable {
     record Result(int exitCode, String output, String stdout) {
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free loopback port, never the same one twice in this JVM (the OS may offer a just-closed port again). */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 

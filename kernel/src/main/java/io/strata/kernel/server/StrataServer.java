@@ -47,6 +47,7 @@ public final class StrataServer implements Kernel, AutoCloseable {
     private final Pattern redact;
     private final List<Map.Entry<String, Role>> roles = new ArrayList<>();
     private volatile boolean stopping;
+    private volatile boolean started;
 
     public StrataServer(Config config, PluginManager plugins) {
         this.config = config;
@@ -85,6 +86,7 @@ public final class StrataServer implements Kernel, AutoCloseable {
             role.start();
             roles.add(Map.entry(name, role));
         }
+        started = true;
         LOG.info("started roles {} in {} ms; HTTP on {}, gRPC on {}", roleNames, (System.nanoTime() - t0) / 1_000_000,
                 http.port(), grpc.port());
     }
@@ -93,9 +95,9 @@ public final class StrataServer implements Kernel, AutoCloseable {
         return config.withFallback(p.reference()).resolve();
     }
 
-    /** True when every role is ready and the process is not stopping. */
+    /** True when every role has started and is ready, and the process is not stopping. */
     public boolean ready() {
-        if (stopping) {
+        if (stopping || !started) {
             return false;
         }
         for (Map.Entry<String, Role> r : roles) {
