@@ -434,6 +434,7 @@ final class Evaluator {
             }
             long end = maxRef;
             Grid inner = new Grid(start, start + ((end - start) / step) * step, step);
+            checkSamples(liveSamples + (end - start) / step + 1);
             Object v = eval(sq.expr(), inner);
             StepVector sv = (StepVector) v;
             int steps = inner.steps();

@@ -95,6 +95,9 @@ class PromqlEngineTest {
                 () -> engine.rangeQuery(storage(), "http_requests_total", 0, 600_000, 10_000, OPTIONS.withMaxSamples(10)));
         assertEquals(QueryException.Kind.EXECUTION, tooMany.kind());
         assertTrue(tooMany.getMessage().contains("too many samples"), tooMany.getMessage());
+        QueryException hugeSubquery = assertThrows(QueryException.class,
+                () -> engine.instantQuery(storage(), "max_over_time(temperature[1y:1ms])", 0, OPTIONS));
+        assertEquals(QueryException.Kind.EXECUTION, hugeSubquery.kind());
     }
 
     @Test
