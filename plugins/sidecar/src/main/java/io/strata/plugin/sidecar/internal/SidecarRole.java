@@ -55,8 +55,8 @@ public final class SidecarRole implements Role {
     public SidecarRole(PluginContext context) {
         this.context = Objects.requireNonNull(context, "context");
         Config c = context.config();
-        this.prometheus = new PrometheusClient(setting(c, "prometheus-url", () -> c.getString("prometheus-url")),
-                c.getDuration("prometheus-request-timeout"));
+        this.prometheus = setting(c, "prometheus-url",
+                () -> new PrometheusClient(c.getString("prometheus-url"), c.getDuration("prometheus-request-timeout")));
         this.tsdbPath = tsdbPath(c, context.rootConfig());
         this.minTime = setting(c, "min-time", () -> TimeOrDuration.parse(c.getString("min-time"), System::currentTimeMillis));
         this.responseType = setting(c, "remote-read.response-type",
