@@ -2,7 +2,6 @@ package io.strata.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The Thanos global-view tutorial with real processes: three Prometheus 2.42 servers (cluster eu1
  * replica 0; cluster us1 replicas 0 and 1, both scraping the same targets), a `sidecar` process
  * beside each, and one `query` process deduplicating on the label `replica`. The eu1 sidecar ships
- * blocks to a filesystem bucket; the us1 replica 0 sidecar reloads its Prometheus when the
- * configuration file changes.
+ * blocks to a filesystem bucket (one backfilled by promtool); the us1 replica 0 sidecar reloads its
+ * Prometheus when the configuration file changes. A fourth Prometheus outside the view receives a
+ * remote write long enough to make it cut a block of its head, which its sidecar ships.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SidecarTest {
@@ -49,6 +48,9 @@ class SidecarTest {
     private String backfilledBlock;
     private long backfilledStartSeconds;
     private StrataProcess query;
+    private int cutterPort;
+    private Path cutterBucket;
+    private StrataProcess cutterSidecar;
     private StrataProcess reloadingSidecar;
 
     private static String prometheusConfig(String cluster, String replica, int... targets) {
@@ -60,19 +62,17 @@ class SidecarTest {
         return sb.append("]\n").toString();
     }
 
-    private Path startPrometheus(String name, int port, String config) throws Exception {
+    private Path startPrometheus(String name, int port, String config, String... extraFlags) throws Exception {
         Path dir = work.resolve(name);
         Files.createDirectories(dir.resolve("data"));
         Path configFile = Files.writeString(dir.resolve("prometheus.yml"), config);
-        return startPrometheus(dir, port, configFile);
-    }
-
-    private Path startPrometheus(Path dir, int port, Path configFile) throws Exception {
         Path prometheus = ExternalPrograms.require("prometheus", "prometheus");
-        Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle",
-                "--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(prometheus.toString(), "--config.file=" + configFile,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle",
+                "--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"));
+        command.addAll(List.of(extraFlags));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         prometheusProcesses.add(p);
         return dir;
     }
@@ -125,7 +125,17 @@ class SidecarTest {
         reloadingSidecar = startStrata("sidecar-us1-r0", "sidecar", "--prometheus.url=http://127.0.0.1:" + us1r0Port,
                 "--reloader.config-file=" + work.resolve("us1-r0").resolve("prometheus.yml"));
         StrataProcess us1r1 = startStrata("sidecar-us1-r1", "sidecar", "--prometheus.url=http://127.0.0.1:" + us1r1Port);
-        for (StrataProcess s : List.of(eu1, reloadingSidecar, us1r1)) {
+
+        // a fourth Prometheus, outside the global view, that receives remote writes and cuts a block of its head
+        cutterPort = StrataProcess.freePort();
+        startPrometheus("cutter", cutterPort, "global:\n  external_labels:\n    cluster: eu2\n    replica: \"0\"\n",
+                "--web.enable-remote-write-receiver");
+        cutterBucket = Files.createDirectories(work.resolve("cutter-bucket"));
+        Path cutterObjstore = Files.writeString(work.resolve("cutter-bucket.yml"), "type: FILESYSTEM\nconfig:\n  directory: " + cutterBucket + "\n");
+        cutterSidecar = startStrata("sidecar-cutter", "sidecar", "--prometheus.url=http://127.0.0.1:" + cutterPort,
+                "--tsdb.path=" + work.resolve("cutter").resolve("data"), "--objstore.config-file=" + cutterObjstore,
+                "-Dstrata.sidecar.shipper.interval=1s");
+        for (StrataProcess s : List.of(eu1, reloadingSidecar, us1r1, cutterSidecar)) {
             s.awaitReady(WAIT);
         }
         query = startStrata("query", "query", "--endpoint=127.0.0.1:" + eu1.grpcPort, "--endpoint=127.0.0.1:" + reloadingSidecar.grpcPort,
@@ -211,6 +221,63 @@ class SidecarTest {
         assertTrue(Double.parseDouble(m.group(1)) >= 2, "the start-up reload and the one after the edit: " + m.group());
     }
 
+    @Test
+    void aBlockPrometheusCutsFromItsHeadIsShipped() throws Exception {
+        // 4h of one series, two-hour aligned, in one remote write: the head spans more than 1.5 block
+        // durations, so Prometheus cuts its first two hours into a block right after the commit
+        long hour = 3_600_000L;
+        long start = (System.currentTimeMillis() - 24 * hour) / (2 * hour) * (2 * hour);
+        int status = remoteWrite("http://127.0.0.1:" + cutterPort + "/api/v1/write", "pushed", start, 60_000L, 241);
+        assertEquals(204, status);
+        Path data = work.resolve("cutter").resolve("data");
+        cutterSidecar.await(WAIT, "a block cut by Prometheus, shipped", () -> shippedBlocks(cutterBucket).size() == 1);
+        String ulid = shippedBlocks(cutterBucket).get(0);
+        assertTrue(Files.isDirectory(data.resolve(ulid)), "the shipped block is one of Prometheus's own: " + ulid);
+        String json = Files.readString(cutterBucket.resolve(ulid).resolve("meta.json")).replaceAll("\\s", "");
+        assertTrue(json.contains("\"minTime\":" + start + ",\"maxTime\":" + (start + 2 * hour)), json);
+        assertTrue(json.contains("\"level\":1"), json);
+        assertTrue(json.contains("\"thanos\":{\"version\":1,\"labels\":{\"cluster\":\"eu2\",\"replica\":\"0\"},"
+                + "\"downsample\":{\"resolution\":0},\"source\":\"sidecar\""), json);
+        assertTrue(Files.readString(data.resolve("thanos.shipper.json")).contains(ulid));
+    }
+
+    private static List<String> shippedBlocks(Path bucket) {
+        try (Stream<Path> blocks = Files.list(bucket)) {
+            return blocks.filter(b -> Files.exists(b.resolve("meta.json"))).map(b -> b.getFileName().toString()).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** POSTs a remote write request of one series {__name__=name} with evenly spaced samples; returns the status. */
+    private static int remoteWrite(String url, String name, long start, long interval, int samples) throws Exception {
+        java.io.ByteArrayOutputStream series = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream s = com.google.protobuf.CodedOutputStream.newInstance(series);
+        java.io.ByteArrayOutputStream label = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream l = com.google.protobuf.CodedOutputStream.newInstance(label);
+        l.writeString(1, "__name__");
+        l.writeString(2, name);
+        l.flush();
+        s.writeByteArray(1, label.toByteArray());
+        for (int i = 0; i < samples; i++) {
+            java.io.ByteArrayOutputStream sample = new java.io.ByteArrayOutputStream();
+            com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(sample);
+            o.writeDouble(1, i);
+            o.writeInt64(2, start + i * interval);
+            o.flush();
+            s.writeByteArray(2, sample.toByteArray());
+        }
+        s.flush();
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream r = com.google.protobuf.CodedOutputStream.newInstance(request);
+        r.writeByteArray(1, series.toByteArray());
+        r.flush();
+        byte[] body = org.xerial.snappy.Snappy.compress(request.toByteArray());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf")
+                .header("Content-Encoding", "snappy").header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     private static String body(StrataProcess p, String path) {
         return get(p.url(path));
     }
@@ -233,16 +300,5 @@ class SidecarTest {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unused")
-    private static void awaitCondition(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            StrataProcess.pause();
-        }
     }
 }
