@@ -124,7 +124,7 @@ class DistributionTest {
             s.await(Duration.ofSeconds(20), "the removed plugin to be withdrawn",
                     () -> !body(s, "/api/v1/status/plugins").contains("\"type\":\"memory\""));
             assertEquals(404, s.status("/example/memory-bucket"));
-            assertTrue(s.logText().contains("uninstalled bundle"), s.logText());
+            s.await(Duration.ofSeconds(10), "the uninstall to be logged", () -> logContains(s, "uninstalled bundle"));
         } finally {
             s.close();
         }
