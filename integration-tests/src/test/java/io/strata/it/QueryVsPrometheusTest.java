@@ -53,10 +53,25 @@ class QueryVsPrometheusTest {
             "sum_over_time(steady_total[10m])", "steady_total - steady_total offset 1m");
 
     @Test
-    void sameAnswersAsPrometheus() throws Exception {
-        Path prometheus = ExternalPrograms.require("prometheus", "prometheus");
+    void sameAnswersAsPrometheusOnBlocksPromtoolWrote() throws Exception {
         Path golden = Path.of(System.getProperty("strata.testdata", "missing")).resolve("tsdb-golden/golden2");
         assertTrue(Files.isDirectory(golden), "shared test data not found at " + golden);
+        compareOn(golden);
+    }
+
+    @Test
+    void prometheusReadsBlocksStrataWroteAndAnswersTheSame() throws Exception {
+        Path input = Path.of(System.getProperty("strata.testdata", "missing")).resolve("tsdb-golden/golden2/input.om");
+        assertTrue(Files.isRegularFile(input), "shared test data not found at " + input);
+        Path ours = work.resolve("ours");
+        StrataProcess.Result imported = StrataProcess.exec(Files.createDirectories(work.resolve("import")), "tools", "tsdb",
+                "import-openmetrics", input.toString(), ours.toString());
+        assertEquals(0, imported.exitCode(), imported.output());
+        compareOn(ours);
+    }
+
+    private void compareOn(Path golden) throws Exception {
+        Path prometheus = ExternalPrograms.require("prometheus", "prometheus");
         // Prometheus needs a writable data directory of its own
         Path promData = work.resolve("prom-data");
         try (var s = Files.list(golden)) {
