@@ -86,6 +86,11 @@ class ConfigErrorsTest {
         assertTrue(r.output().contains("--log.level"), "origin of the flag's value: " + r.output());
         assertTrue(r.output().contains("reference.conf"), "origin of defaults: " + r.output());
 
+        StrataProcess.Result json = StrataProcess.exec(work, "check-config", conf.toString(), "--log.format=json");
+        assertEquals(0, json.exitCode(), json.output());
+        String firstLogLine = json.output().substring(json.stdout().length()).lines().findFirst().orElse("");
+        assertTrue(firstLogLine.startsWith("{\"ts\":\"") && firstLogLine.contains("\"level\":\"info\""), "JSON log lines: " + firstLogLine);
+
         Path bad = work.resolve("bad.conf");
         Files.writeString(bad, "strata.roles = [\n");
         StrataProcess.Result b = StrataProcess.exec(work, "check-config", bad.toString());

@@ -27,6 +27,10 @@ class DistributionTest {
             assertTrue(build.body().contains("\"status\":\"success\"") && build.body().contains("\"version\""), build.body());
             HttpResponse<String> config = s.get("/api/v1/status/config");
             assertTrue(config.body().contains("127.0.0.1:" + s.httpPort), config.body());
+            HttpResponse<String> flags = s.get("/api/v1/status/flags");
+            assertTrue(flags.body().contains("\"strata.http.address\":\"127.0.0.1:" + s.httpPort + "\""), flags.body());
+            HttpResponse<String> runtime = s.get("/api/v1/status/runtimeinfo");
+            assertTrue(runtime.body().contains("\"startTime\"") && runtime.body().contains("\"GOMAXPROCS\""), runtime.body());
             HttpResponse<String> plugins = s.get("/api/v1/status/plugins");
             assertTrue(plugins.body().contains("\"name\":\"objstore-filesystem\"") && plugins.body().contains("\"host\":\"osgi\""),
                     plugins.body());

@@ -154,7 +154,9 @@ public final class Cli {
                     : ConfigFactory.parseFile(inv.configFile.toFile());
             Config sys = ConfigFactory.systemProperties();
             sys = sys.hasPath("strata") ? sys.withOnlyPath("strata") : ConfigFactory.empty();
-            return inv.overrides.withFallback(sys).withFallback(user).withFallback(reference)
+            Config kernelFlags = new CommandLineFlags(reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)))
+                    .parseKnown(inv.flags);
+            return kernelFlags.withFallback(inv.overrides).withFallback(sys).withFallback(user).withFallback(reference)
                     .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigError("malformed configuration: " + e.getMessage(), e);

@@ -42,6 +42,29 @@ public final class CommandLineFlags {
         return new ArrayList<>(new TreeSet<>(definitions.keySet()));
     }
 
+    /**
+     * Only the flags this set knows, skipping the others (and the value after each): the kernel
+     * reads its own flags, such as the log format, before the plugins that declare the rest load.
+     */
+    public Config parseKnown(List<String> args) {
+        List<String> known = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : arg;
+            String base = name.startsWith("no-") ? name.substring(3) : name;
+            boolean takesNext = !arg.contains("=") && i + 1 < args.size() && !args.get(i + 1).startsWith("--");
+            if (definitions.containsKey(name) || definitions.containsKey(base)) {
+                known.add(arg);
+                if (takesNext && !definitions.getOrDefault(name, definitions.get(base)).kind.equals("bool")) {
+                    known.add(args.get(++i));
+                }
+            } else if (takesNext) {
+                i++;
+            }
+        }
+        return parse(known);
+    }
+
     /** Turns flags into configuration overrides; an unknown flag or a bad value throws ConfigError. */
     public Config parse(List<String> args) {
         Map<String, List<String>> lists = new LinkedHashMap<>();

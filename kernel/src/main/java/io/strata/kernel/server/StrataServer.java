@@ -135,6 +135,32 @@ public final class StrataServer implements Kernel, AutoCloseable {
         }));
         http.route("/api/v1/status/config", (req, resp) -> json(resp, g -> g.writeStringField("yaml", effectiveConfig())));
         http.route("/api/v1/status/plugins", this::pluginStatus);
+        http.route("/api/v1/status/flags", (req, resp) -> json(resp, g -> {
+            // Prometheus lists its command-line flags; Strata lists the effective settings of the process
+            for (Map.Entry<String, com.typesafe.config.ConfigValue> e : new java.util.TreeMap<>(
+                    config.withOnlyPath("strata").entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                            Map.Entry::getKey, Map.Entry::getValue))).entrySet()) {
+                String last = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+                Object v = e.getValue().unwrapped();
+                g.writeStringField(e.getKey(), redact.matcher(last).matches() ? "<redacted>" : String.valueOf(v));
+            }
+        }));
+        http.route("/api/v1/status/runtimeinfo", (req, resp) -> json(resp, g -> {
+            var runtime = java.lang.management.ManagementFactory.getRuntimeMXBean();
+            g.writeStringField("startTime", java.time.Instant.ofEpochMilli(runtime.getStartTime()).toString());
+            g.writeStringField("CWD", Path.of("").toAbsolutePath().toString());
+            g.writeBooleanField("reloadConfigSuccess", true);
+            g.writeStringField("lastConfigTime", java.time.Instant.ofEpochMilli(runtime.getStartTime()).toString());
+            g.writeNumberField("corruptionCount", 0);
+            g.writeNumberField("goroutineCount", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+            g.writeNumberField("GOMAXPROCS", Runtime.getRuntime().availableProcessors());
+            g.writeStringField("GOGC", "");
+            g.writeStringField("GODEBUG", "");
+            g.writeStringField("storageRetention", "");
+            g.writeStringField("javaVersion", System.getProperty("java.version"));
+            g.writeNumberField("heapUsedBytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+            g.writeNumberField("heapMaxBytes", Runtime.getRuntime().maxMemory());
+        }));
     }
 
     /** The effective {@code strata} configuration as HOCON, secrets redacted. */

@@ -34,6 +34,14 @@ class CommandLineFlagsTest {
     }
 
     @Test
+    void parseKnownSkipsOtherFlagsAndTheirValues() {
+        Config c = flags.parseKnown(List.of("--tsdb.path", "/x", "--http-address=1.2.3.4:5", "--other=1", "--store", "a:1"));
+        assertEquals("1.2.3.4:5", c.getString("strata.http.address"));
+        assertEquals(List.of("a:1"), c.getStringList("strata.query.stores"));
+        assertFalse(c.hasPath("strata.tsdb"));
+    }
+
+    @Test
     void unknownFlagFailsAndListsKnownOnes() {
         ConfigError e = assertThrows(ConfigError.class, () -> flags.parse(List.of("--htp-address=x")));
         assertTrue(e.getMessage().contains("unknown flag --htp-address"), e.getMessage());
