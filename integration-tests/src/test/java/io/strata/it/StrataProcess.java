@@ -24,12 +24,15 @@ final class StrataProcess implements AutoCloseable {
     final Path log;
     final int httpPort;
     final int grpcPort;
+    /** The all-in-one's remote-write port, or 0 for processes without one. */
+    final int remoteWritePort;
 
-    private StrataProcess(Process process, Path log, int httpPort, int grpcPort) {
+    private StrataProcess(Process process, Path log, int httpPort, int grpcPort, int remoteWritePort) {
         this.process = process;
         this.log = log;
         this.httpPort = httpPort;
         this.grpcPort = grpcPort;
+        this.remoteWritePort = remoteWritePort;
     }
 
     /** Starts {@code bin/strata run} on free loopback ports with extra arguments. */
@@ -48,7 +51,7 @@ final class StrataProcess implements AutoCloseable {
         cmd.add("--grpc-address=127.0.0.1:" + grpc);
         Path log = workDir.resolve("strata.log");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new StrataProcess(p, log, http, grpc);
+        return new StrataProcess(p, log, http, grpc, 0);
     }
 
     /** The same, from another installation directory. */
@@ -56,13 +59,14 @@ final class StrataProcess implements AutoCloseable {
         int http = freePort();
         int grpc = freePort();
         // the all-in-one runs receive too: its remote-write listener also goes to a free loopback port
+        int remoteWrite = freePort();
         List<String> cmd = new ArrayList<>(List.of(bin(home).toString(), "run", "--http-address=127.0.0.1:" + http,
-                "--grpc-address=127.0.0.1:" + grpc, "--remote-write.address=127.0.0.1:" + freePort()));
+                "--grpc-address=127.0.0.1:" + grpc, "--remote-write.address=127.0.0.1:" + remoteWrite));
         cmd.addAll(List.of(extraArgs));
         Path log = workDir.resolve("strata.log");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        return new StrataProcess(p, log, http, grpc);
+        return new StrataProcess(p, log, http, grpc, remoteWrite);
     }
 
     static Path bin() {

@@ -80,11 +80,21 @@ public final class GrpcServer implements AutoCloseable {
             throw new IllegalArgumentException("not a gRPC service: " + service.getClass().getName()
                     + " (expected io.grpc.BindableService or io.grpc.ServerServiceDefinition)");
         }
-        registry.addService(def);
         String name = def.getServiceDescriptor().getName();
+        synchronized (registry) {
+            for (ServerServiceDefinition existing : registry.getServices()) {
+                if (existing.getServiceDescriptor().getName().equals(name)) {
+                    throw new IllegalStateException("gRPC service " + name + " is already served by another component of this"
+                            + " process; run the two roles in separate processes or turn one's service off");
+                }
+            }
+            registry.addService(def);
+        }
         health.setStatus(name, ServingStatus.SERVING);
         return () -> {
-            registry.removeService(def);
+            synchronized (registry) {
+                registry.removeService(def);
+            }
             health.clearStatus(name);
         };
     }
