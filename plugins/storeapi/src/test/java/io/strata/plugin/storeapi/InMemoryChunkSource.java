@@ -9,7 +9,6 @@ import io.strata.api.storage.ChunkSeries;
 import io.strata.api.storage.LabelHints;
 import io.strata.api.storage.SelectHints;
 import io.strata.api.storage.SeriesSet;
-import io.strata.plugin.storeapi.internal.Utf8Order;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -26,7 +25,7 @@ public final class InMemoryChunkSource implements ChunkQueryable {
 
     public InMemoryChunkSource(List<ChunkSeries> series) {
         List<ChunkSeries> sorted = new ArrayList<>(series);
-        sorted.sort((a, b) -> Utf8Order.compare(a.labels(), b.labels()));
+        sorted.sort((a, b) -> a.labels().compareTo(b.labels()));
         this.series = List.copyOf(sorted);
     }
 
@@ -75,7 +74,7 @@ public final class InMemoryChunkSource implements ChunkQueryable {
 
             @Override
             public List<String> labelValues(String name, LabelHints hints, Matcher... matchers) {
-                TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
+                TreeSet<String> out = new TreeSet<String>(Labels::compareUtf8);
                 for (ChunkSeries s : series) {
                     if (matches(s.labels(), matchers) && overlaps(s, minTime, maxTime) && s.labels().has(name)) {
                         out.add(s.labels().get(name));
@@ -86,7 +85,7 @@ public final class InMemoryChunkSource implements ChunkQueryable {
 
             @Override
             public List<String> labelNames(LabelHints hints, Matcher... matchers) {
-                TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
+                TreeSet<String> out = new TreeSet<String>(Labels::compareUtf8);
                 for (ChunkSeries s : series) {
                     if (matches(s.labels(), matchers) && overlaps(s, minTime, maxTime)) {
                         out.addAll(s.labels().names());

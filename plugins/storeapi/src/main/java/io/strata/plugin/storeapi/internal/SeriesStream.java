@@ -185,7 +185,7 @@ public final class SeriesStream {
     }
 
     private void sortReady() {
-        ready.sort((a, b) -> Utf8Order.compare(a.labels(), b.labels()));
+        ready.sort((a, b) -> a.labels().compareTo(b.labels()));
     }
 
     /** True when every label of {@code prefix} is, at the same position, a label of {@code labels}. */

@@ -3,6 +3,7 @@ package io.strata.plugin.storeapi.internal;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.strata.api.labels.Labels;
 import io.strata.api.labels.Matcher;
 import io.strata.api.storage.ChunkQuerier;
 import io.strata.api.storage.ChunkQueryable;
@@ -130,7 +131,7 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
             LabelNamesResponse.Builder response = LabelNamesResponse.newBuilder();
             if (residual != null) {
                 Set<String> without = new HashSet<>(request.getWithoutReplicaLabelsList());
-                TreeSet<String> names = new TreeSet<>(Utf8Order.STRINGS);
+                TreeSet<String> names = new TreeSet<String>(Labels::compareUtf8);
                 try (ChunkQuerier q = source.chunkQuerier(request.getStart(), request.getEnd())) {
                     names.addAll(q.labelNames(LabelHints.NONE, residual));
                 }
@@ -167,7 +168,7 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
                             response.addValues(external.labels().get(name));
                         }
                     } else {
-                        TreeSet<String> values = new TreeSet<>(Utf8Order.STRINGS);
+                        TreeSet<String> values = new TreeSet<String>(Labels::compareUtf8);
                         values.addAll(q.labelValues(name, LabelHints.NONE, residual));
                         response.addAllValues(limited(values, request.getLimit()));
                     }
