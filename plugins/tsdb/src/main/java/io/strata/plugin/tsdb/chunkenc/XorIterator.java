@@ -2,16 +2,29 @@ package io.strata.plugin.tsdb.chunkenc;
 
 import io.strata.api.storage.SampleIterator;
 import java.io.EOFException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Decodes an XOR chunk (encoding 1). Reusable through {@link #reset}; decoding allocates nothing.
  * Accepts chunk data with or without the Prometheus 2.x surplus trailing byte.
+ *
+ * <p>{@link #reset} copies the chunk into a reused array padded with zero bytes, so every read is one
+ * unchecked-for-tail big-endian 64-bit load at the bit position (at least 57 valid bits); running
+ * past the real end is detected once per sample, against the chunk's bit length. The array only
+ * grows, so steady-state decoding allocates nothing.
  */
 public final class XorIterator implements SampleIterator {
-    private ByteBuffer src = ByteBuffer.allocate(0);
-    private int base;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** Zero bytes after the data: one sample reads at most 18 bytes plus an 8-byte load past its start. */
+    private static final int PAD = 32;
+    /** Largest chunk accepted (keeps bit positions far from int overflow in the byte index). */
+    private static final int MAX_LEN = 1 << 28;
+
+    private byte[] data = new byte[256 + PAD];
     private long totalBits;
     private long bitPos;
     private int numTotal;
@@ -30,13 +43,9 @@ public final class XorIterator implements SampleIterator {
         reset(chunkData);
     }
 
-    /** Points the iterator at new chunk data (position to limit of {@code chunkData}). */
+    /** Points the iterator at new chunk data (position to limit of {@code chunkData}); the bytes are copied. */
     public XorIterator reset(ByteBuffer chunkData) {
-        ByteBuffer b = chunkData.order() == ByteOrder.BIG_ENDIAN ? chunkData : chunkData.duplicate().order(ByteOrder.BIG_ENDIAN);
-        src = b;
-        base = b.position();
-        int len = b.remaining();
-        totalBits = (long) len << 3;
+        int len = chunkData.remaining();
         err = null;
         numRead = 0;
         t = Long.MIN_VALUE;
@@ -44,21 +53,33 @@ public final class XorIterator implements SampleIterator {
         vBits = 0;
         leading = 0;
         trailing = 0;
+        bitPos = 16;
+        if (len > MAX_LEN) {
+            numTotal = 0;
+            totalBits = 0;
+            err = new IllegalArgumentException("XOR chunk of " + len + " bytes is larger than " + MAX_LEN + " bytes");
+            return this;
+        }
+        if (data.length < len + PAD) {
+            data = new byte[Math.max(len + PAD, data.length * 2)];
+        }
+        chunkData.get(chunkData.position(), data, 0, len);
+        Arrays.fill(data, len, len + PAD, (byte) 0);
+        totalBits = (long) len << 3;
         if (len < 2) {
             numTotal = 0;
             if (len != 0) {
                 err = new EOFException("XOR chunk of " + len + " byte is shorter than its 2-byte header");
             }
         } else {
-            numTotal = ((b.get(base) & 0xFF) << 8) | (b.get(base + 1) & 0xFF);
+            numTotal = ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
         }
-        bitPos = 16;
         return this;
     }
 
     /** Points the iterator at a byte array range. */
-    public XorIterator reset(byte[] data, int offset, int length) {
-        return reset(ByteBuffer.wrap(data, offset, length));
+    public XorIterator reset(byte[] bytes, int offset, int length) {
+        return reset(ByteBuffer.wrap(bytes, offset, length));
     }
 
     /** Number of samples the chunk header declares. */
@@ -66,48 +87,66 @@ public final class XorIterator implements SampleIterator {
         return numTotal;
     }
 
+    /** 64 bits starting at the bit position; the top 57 at least are valid. */
+    private long peek() {
+        long p = bitPos;
+        return (long) LONG.get(data, (int) (p >>> 3)) << (p & 7);
+    }
+
+    /** Reads {@code n} bits, 1 to 64. */
+    private long read(int n) {
+        if (n <= 57) {
+            long v = peek() >>> (64 - n);
+            bitPos += n;
+            return v;
+        }
+        long hi = peek() >>> 32;
+        bitPos += 32;
+        long lo = peek() >>> (96 - n);
+        bitPos += n - 32;
+        return (hi << (n - 32)) | lo;
+    }
+
     @Override
     public boolean next() {
-        if (err != null || numRead >= numTotal) {
+        if (numRead >= numTotal || err != null) {
             return false;
         }
-        if (numRead == 0) {
+        if (numRead >= 2) {
+            long w = peek();
+            if (w < 0) {
+                int ones = Long.numberOfLeadingZeros(~w);
+                long dod;
+                switch (ones) {
+                    case 1 -> dod = signed(w << 2, 14, 16);
+                    case 2 -> dod = signed(w << 3, 17, 20);
+                    case 3 -> dod = signed(w << 4, 20, 24);
+                    default -> {
+                        bitPos += 4;
+                        dod = read(64);
+                    }
+                }
+                tDelta += dod;
+            } else {
+                bitPos++;
+            }
+            t += tDelta;
+            readValue();
+        } else if (numRead == 0) {
             long raw = readUvarint();
             t = (raw >>> 1) ^ -(raw & 1);
-            vBits = readBits(64);
-        } else if (numRead == 1) {
+            vBits = read(64);
+        } else {
             tDelta = readUvarint();
             t += tDelta;
             readValue();
-        } else {
-            int p = (int) peekBits(4);
-            long dod = 0;
-            int size = 0;
-            if ((p & 0b1000) == 0) {
-                skipBits(1);
-            } else if ((p & 0b0100) == 0) {
-                skipBits(2);
-                size = 14;
-            } else if ((p & 0b0010) == 0) {
-                skipBits(3);
-                size = 17;
-            } else if ((p & 0b0001) == 0) {
-                skipBits(4);
-                size = 20;
-            } else {
-                skipBits(4);
-                dod = readBits(64);
+        }
+        if (bitPos > totalBits) {
+            if (err == null) {
+                err = new EOFException("XOR chunk ends after " + (totalBits >>> 3) + " bytes while reading sample " + numRead
+                        + " of " + numTotal);
             }
-            if (size != 0) {
-                long bits = readBits(size);
-                if (bits > (1L << (size - 1))) {
-                    bits -= 1L << size;
-                }
-                dod = bits;
-            }
-            tDelta += dod;
-            t += tDelta;
-            readValue();
+            bitPos = totalBits;
         }
         if (err != null) {
             return false;
@@ -116,109 +155,56 @@ public final class XorIterator implements SampleIterator {
         return true;
     }
 
+    /** A {@code size}-bit delta-of-delta at the top of {@code w}, consuming {@code consumed} bits (control included). */
+    private long signed(long w, int size, int consumed) {
+        bitPos += consumed;
+        long bits = w >>> (64 - size);
+        if (bits > (1L << (size - 1))) {
+            bits -= 1L << size;
+        }
+        return bits;
+    }
+
     private void readValue() {
-        int p = (int) peekBits(2);
-        if ((p & 0b10) == 0) {
-            skipBits(1);
+        long w = peek();
+        if (w >= 0) {
+            bitPos++;
             return;
         }
-        skipBits(2);
-        if (p == 0b11) {
-            int bits = (int) readBits(11);
+        if ((w << 1) < 0) {
+            int bits = (int) ((w << 2) >>> 53);
             leading = bits >>> 6;
             int sig = bits & 0x3F;
             if (sig == 0) {
                 sig = 64;
             }
             trailing = 64 - leading - sig;
-        }
-        int sig = 64 - leading - trailing;
-        vBits ^= readBits(sig) << trailing;
-    }
-
-    /** The next {@code n} (at most 56) bits without consuming them; zeros past the end. */
-    private long peekBits(int n) {
-        int byteIndex = (int) (bitPos >>> 3);
-        int shift = (int) (bitPos & 7);
-        long word;
-        if (((long) byteIndex + 8) << 3 <= totalBits) {
-            word = src.getLong(base + byteIndex);
+            bitPos += 13;
         } else {
-            word = 0;
-            int end = (int) (totalBits >>> 3);
-            for (int i = 0; i < 8; i++) {
-                word <<= 8;
-                if (byteIndex + i < end) {
-                    word |= src.get(base + byteIndex + i) & 0xFFL;
-                }
-            }
+            bitPos += 2;
         }
-        return (word << shift) >>> (64 - n);
-    }
-
-    private void skipBits(int n) {
-        if (bitPos + n > totalBits) {
-            if (err == null) {
-                err = new EOFException("XOR chunk ends after " + (totalBits >>> 3) + " bytes while reading sample " + numRead
-                        + " of " + numTotal);
-            }
-            bitPos = totalBits;
-            return;
-        }
-        bitPos += n;
+        vBits ^= read(64 - leading - trailing) << trailing;
     }
 
     private long readUvarint() {
         long x = 0;
         int s = 0;
+        long p = bitPos;
         for (int i = 0; i < 10; i++) {
-            long b = readBits(8);
-            if (err != null) {
-                return 0;
-            }
+            long b = ((long) LONG.get(data, (int) (p >>> 3)) << (p & 7)) >>> 56;
+            p += 8;
             if (b < 0x80) {
+                bitPos = p;
                 return x | (b << s);
             }
             x |= (b & 0x7F) << s;
             s += 7;
         }
-        err = new IllegalStateException("XOR chunk: varint overflows 64 bits at bit " + bitPos);
+        bitPos = p;
+        if (p <= totalBits) {
+            err = new IllegalStateException("XOR chunk: varint overflows 64 bits at bit " + p);
+        }
         return 0;
-    }
-
-    private long readBits(int n) {
-        if (n == 0) {
-            return 0;
-        }
-        if (bitPos + n > totalBits) {
-            if (err == null) {
-                err = new EOFException("XOR chunk ends after " + (totalBits >>> 3) + " bytes while reading sample " + numRead
-                        + " of " + numTotal);
-            }
-            bitPos = totalBits;
-            return 0;
-        }
-        if (n > 56) {
-            long hi = readBits(32);
-            return (hi << (n - 32)) | readBits(n - 32);
-        }
-        int byteIndex = (int) (bitPos >>> 3);
-        int shift = (int) (bitPos & 7);
-        long word;
-        if (((long) byteIndex + 8) << 3 <= totalBits) {
-            word = src.getLong(base + byteIndex);
-        } else {
-            word = 0;
-            int end = (int) (totalBits >>> 3);
-            for (int i = 0; i < 8; i++) {
-                word <<= 8;
-                if (byteIndex + i < end) {
-                    word |= src.get(base + byteIndex + i) & 0xFFL;
-                }
-            }
-        }
-        bitPos += n;
-        return (word << shift) >>> (64 - n);
     }
 
     @Override

@@ -158,4 +158,40 @@ class XorChunkTest {
         assertTrue(n < 10);
         assertNotNull(it.err());
     }
+
+    @Test
+    void reusedIteratorDecodesDirectSlicesAndStillSeesTruncation() {
+        XorChunkBuilder big = new XorChunkBuilder();
+        for (int i = 0; i < 1000; i++) {
+            big.append(i * 1000L, Double.longBitsToDouble(0x7ff0000000000001L + i * 7919L));
+        }
+        byte[] bigData = big.toByteArray();
+        ByteBuffer direct = ByteBuffer.allocateDirect(bigData.length + 5);
+        direct.position(5);
+        direct.put(bigData);
+        direct.position(5);
+        XorIterator it = new XorIterator(direct);
+        int n = 0;
+        while (it.next()) {
+            assertEquals(n * 1000L, it.atT());
+            assertEquals(0x7ff0000000000001L + n * 7919L, it.atVBits());
+            n++;
+        }
+        assertEquals(null, it.err());
+        assertEquals(1000, n);
+        assertEquals(5, direct.position(), "reset must not move the caller's position");
+
+        // The same iterator on a short, cut chunk: bytes left over from the long chunk must not be read.
+        byte[] cut = java.util.Arrays.copyOf(bigData, 40);
+        cut[0] = bigData[0];
+        cut[1] = bigData[1];
+        it.reset(ByteBuffer.wrap(cut));
+        int m = 0;
+        while (it.next()) {
+            assertEquals(m * 1000L, it.atT());
+            m++;
+        }
+        assertTrue(m > 0 && m < 1000, "decoded " + m);
+        assertNotNull(it.err());
+    }
 }
