@@ -107,6 +107,52 @@ class GlobalViewTest {
         assertTrue(afterLoss.contains("\"value\":[7230,\"2\"]"), afterLoss);
     }
 
+    @Test
+    void penaltyDeduplicationFillsOneReplicasGapFromTheOther() throws Exception {
+        // replica 0 misses 10 minutes in the middle; replica 1 scraped throughout, 3 s later
+        StringBuilder r0 = new StringBuilder("# TYPE gap_metric gauge\n");
+        StringBuilder r1 = new StringBuilder("# TYPE gap_metric gauge\n");
+        for (int i = 0; i < 240; i++) {
+            long t = 7200 + i * 15L;
+            if (i < 80 || i >= 120) {
+                r0.append("gap_metric{job=\"x\"} ").append(i).append(' ').append(t).append('\n');
+            }
+            r1.append("gap_metric{job=\"x\"} ").append(i).append(' ').append(t + 3).append('\n');
+        }
+        r0.append("# EOF\n");
+        r1.append("# EOF\n");
+        Path om0 = work.resolve("r0.om");
+        Path om1 = work.resolve("r1.om");
+        Files.writeString(om0, r0);
+        Files.writeString(om1, r1);
+        Path tools = Files.createDirectories(work.resolve("tools"));
+        for (String[] job : new String[][] {{om0.toString(), "blocks-r0"}, {om1.toString(), "blocks-r1"}}) {
+            StrataProcess.Result imp = StrataProcess.exec(tools, "tools", "tsdb", "import-openmetrics", job[0], work.resolve(job[1]).toString());
+            assertEquals(0, imp.exitCode(), imp.output());
+        }
+        StrataProcess s0 = start("g0", "store", "--tsdb.path=" + work.resolve("blocks-r0"), "--label", "replica=\"0\"");
+        StrataProcess s1 = start("g1", "store", "--tsdb.path=" + work.resolve("blocks-r1"), "--label", "replica=\"1\"");
+        s0.awaitReady(Duration.ofSeconds(20));
+        s1.awaitReady(Duration.ofSeconds(20));
+        StrataProcess q = start("gq", "query", "--endpoint=127.0.0.1:" + s0.grpcPort, "--endpoint=127.0.0.1:" + s1.grpcPort,
+                "--query.replica-label=replica");
+        q.awaitReady(Duration.ofSeconds(20));
+        String range = "/api/v1/query_range?start=7200&end=10785&step=15&query=" + enc("gap_metric");
+        q.await(Duration.ofSeconds(30), "both stores to answer", () -> {
+            try {
+                return q.get(range + "&dedup=false").body().split("\"replica\"", -1).length - 1 == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String deduplicated = q.get(range).body();
+        assertEquals(1, deduplicated.split("\"metric\"", -1).length - 1, deduplicated);
+        // every 15 s step from 7200 to 10785 has a value: the gap of replica 0 was filled from replica 1
+        int points = deduplicated.split("\\],\\[", -1).length;
+        assertEquals(240, points, deduplicated);
+        assertTrue(deduplicated.contains("[9000,\"119\"]") || deduplicated.contains("[9000,\"120\"]"), deduplicated);
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
