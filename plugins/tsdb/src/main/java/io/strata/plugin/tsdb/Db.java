@@ -43,6 +43,7 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
     private final FileChannel lockChannel;
     private final FileLock lock;
     private volatile List<Block> blocks;
+    private volatile List<CorruptBlock> corrupt = List.of();
     private final Object compactionLock = new Object();
 
     private Db(Path dir, DbOptions options) throws IOException {
@@ -57,7 +58,7 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
         }
         this.lock = l;
         removeLeftovers();
-        this.blocks = openBlocks();
+        this.blocks = openBlocks(List.of());
         long minValid = Long.MIN_VALUE;
         for (Block b : blocks) {
             minValid = Math.max(minValid, b.maxTime());
@@ -97,17 +98,85 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
         }
     }
 
-    private List<Block> openBlocks() throws IOException {
+    /**
+     * A block left out because it could not be opened: its directory, the file and byte offset of
+     * the problem when known (null and -1 otherwise) and what was wrong.
+     */
+    public record CorruptBlock(Path dir, Path file, long offset, String problem) {
+        public String ulid() {
+            return dir.getFileName().toString();
+        }
+    }
+
+    /**
+     * Blocks found at open or reload that failed their checks (magic, version, checksums of the
+     * index, unreadable meta.json or files); they stay on disk, untouched, and out of queries,
+     * compaction and retention.
+     */
+    public List<CorruptBlock> corruptBlocks() {
+        return corrupt;
+    }
+
+    /** Number of {@link #corruptBlocks()}, for a gauge. */
+    public int corruptBlockCount() {
+        return corrupt.size();
+    }
+
+    /**
+     * Opens the block directories of {@code dir}, reusing blocks already open in {@code current};
+     * a block that fails its checks is logged once and recorded in {@link #corruptBlocks()}.
+     */
+    private List<Block> openBlocks(List<Block> current) throws IOException {
+        java.util.Map<String, Block> open = new java.util.HashMap<>();
+        for (Block b : current) {
+            open.put(b.dir().getFileName().toString(), b);
+        }
+        java.util.Map<String, CorruptBlock> knownBad = new java.util.HashMap<>();
+        for (CorruptBlock c : corrupt) {
+            knownBad.put(c.ulid(), c);
+        }
         List<Block> out = new ArrayList<>();
+        List<CorruptBlock> bad = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                if (Files.isDirectory(p) && Ulid.isValid(p.getFileName().toString()) && Files.exists(p.resolve(BlockMeta.FILE_NAME))) {
-                    out.add(Block.open(p));
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (!Files.isDirectory(p) || !Ulid.isValid(name) || !Files.exists(p.resolve(BlockMeta.FILE_NAME))) {
+                    continue;
+                }
+                Block b = open.get(name);
+                if (b != null) {
+                    out.add(b);
+                    continue;
+                }
+                CorruptBlock known = knownBad.get(name);
+                if (known != null) {
+                    bad.add(known);
+                    continue;
+                }
+                try {
+                    out.add(Block.openVerified(p));
+                } catch (CorruptionException e) {
+                    bad.add(reportCorrupt(new CorruptBlock(p, e.file(), e.offset(), problemOf(e))));
+                } catch (IOException | RuntimeException e) {
+                    bad.add(reportCorrupt(new CorruptBlock(p, null, -1, e.toString())));
                 }
             }
         }
+        corrupt = List.copyOf(bad);
         out.sort(Comparator.comparingLong(Block::minTime).thenComparing(b -> b.meta().ulid()));
         return List.copyOf(out);
+    }
+
+    private static String problemOf(CorruptionException e) {
+        String m = e.getMessage();
+        String prefix = e.file() + " at offset " + e.offset() + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
+    private static CorruptBlock reportCorrupt(CorruptBlock c) {
+        LOG.error("block {} is corrupt and left out of queries, compaction and retention: file {}, offset {}: {}", c.dir(),
+                c.file() == null ? "(unknown)" : c.file(), c.offset(), c.problem());
+        return c;
     }
 
     @Override
@@ -205,9 +274,12 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
 
     private void reload() throws IOException {
         List<Block> old = blocks;
-        blocks = openBlocks();
+        List<Block> now = openBlocks(old);
+        blocks = now;
         for (Block b : old) {
-            b.close();
+            if (!now.contains(b)) {
+                b.close();
+            }
         }
     }
 

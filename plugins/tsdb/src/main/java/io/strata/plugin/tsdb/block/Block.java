@@ -21,9 +21,30 @@ public final class Block implements AutoCloseable {
         this.tombstones = tombstones;
     }
 
+    /**
+     * Opens a block, checking the index's magic, version, TOC, symbol table and postings offset table
+     * checksums and the chunk segments' magic and version. Chunk and series checksums are checked when
+     * read; see {@link #openVerified}.
+     */
     public static Block open(Path dir) throws IOException {
+        return open(dir, false);
+    }
+
+    /**
+     * Opens a block like {@link #open} and also checks every series entry and postings list of the
+     * index (one sequential read of the index file), so that a corrupt index fails here and not in a
+     * later query.
+     */
+    public static Block openVerified(Path dir) throws IOException {
+        return open(dir, true);
+    }
+
+    private static Block open(Path dir, boolean verify) throws IOException {
         BlockMeta meta = BlockMeta.read(dir);
         IndexReader index = IndexReader.open(dir.resolve("index"));
+        if (verify) {
+            index.verify();
+        }
         ChunkSegmentReader chunks = ChunkSegmentReader.open(dir.resolve("chunks"));
         Tombstones tombstones = Tombstones.read(dir);
         return new Block(dir, meta, index, chunks, tombstones);

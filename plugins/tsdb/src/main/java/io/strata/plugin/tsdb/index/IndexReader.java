@@ -282,6 +282,41 @@ public final class IndexReader implements IndexLookup, AutoCloseable {
         return Labels.wrapSorted(pairs);
     }
 
+    /**
+     * Checks every checksummed part of the index that open does not read: each series entry of the
+     * series section (checksum, symbol references) and each postings list named by the postings
+     * offset table. Reads the whole file once; throws {@link CorruptionException} naming the offset
+     * of the first problem.
+     */
+    public void verify() {
+        long seriesAt = toc[1];
+        if (seriesAt != 0) {
+            long end = buf.limit() - IndexFormat.TOC_SIZE;
+            for (int i = 2; i < 6; i++) {
+                if (toc[i] > seriesAt && toc[i] < end) {
+                    end = toc[i];
+                }
+            }
+            long pos = seriesAt;
+            while (true) {
+                pos = (pos + IndexFormat.SERIES_ALIGNMENT - 1) / IndexFormat.SERIES_ALIGNMENT * IndexFormat.SERIES_ALIGNMENT;
+                if (pos >= end) {
+                    break;
+                }
+                series(pos / IndexFormat.SERIES_ALIGNMENT, null);
+                Decbuf d = new Decbuf(buf, file, (int) pos, buf.limit());
+                long len = d.uvarint();
+                pos = d.position() + len + 4;
+            }
+        }
+        for (Map.Entry<String, NameEntry> e : postingsTable.entrySet()) {
+            NameEntry n = e.getValue();
+            for (int i = 0; i < n.offsets.length; i++) {
+                postingsAt(n.offsets[i], e.getKey(), n.values[i]);
+            }
+        }
+    }
+
     /** The TOC offsets: symbols, series, label indices, label offset table, postings, postings offset table. */
     public long[] toc() {
         return toc.clone();
