@@ -112,7 +112,27 @@ class QueryVsPrometheusTest {
             String path = "/api/v1/query_range?start=7207&end=10957&step=60&query=" + URLEncoder.encode(q, StandardCharsets.UTF_8);
             compare(q + " range", get(promBase + path), get(query.url(path)), mismatches);
         }
+        // promtool, as a user runs it, prints the same for both servers
+        Path promtool = ExternalPrograms.require("promtool", "prometheus");
+        for (String q : List.of("rate(steady_total[2m])", "dod_edge")) {
+            String fromPrometheus = promtool(promtool, "range", "--start=7207", "--end=10957", "--step=60s", promBase, q);
+            String fromStrata = promtool(promtool, "range", "--start=7207", "--end=10957", "--step=60s", query.url(""), q);
+            compare("promtool query range " + q, fromPrometheus, fromStrata, mismatches);
+            compare("promtool query instant " + q, promtool(promtool, "instant", "--time=7400", promBase, q),
+                    promtool(promtool, "instant", "--time=7400", query.url(""), q), mismatches);
+        }
         assertEquals(List.of(), mismatches, "answers that differ from Prometheus 2.42");
+    }
+
+    private static String promtool(Path promtool, String kind, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "query", kind));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(!out.isBlank(), "promtool printed nothing for " + cmd);
+        return out;
     }
 
     private static void compare(String what, String prometheus, String strata, List<String> mismatches) {
