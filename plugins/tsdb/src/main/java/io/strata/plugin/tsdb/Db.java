@@ -46,7 +46,7 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
     private volatile List<CorruptBlock> corrupt = List.of();
     private final Object compactionLock = new Object();
 
-    private Db(Path dir, DbOptions options) throws IOException {
+    private Db(Path dir, DbOptions options, io.strata.plugin.tsdb.wal.WalWriter.SegmentOpener walOpener) throws IOException {
         this.dir = dir;
         this.options = options;
         Files.createDirectories(dir);
@@ -63,7 +63,7 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
         for (Block b : blocks) {
             minValid = Math.max(minValid, b.maxTime());
         }
-        this.head = Head.open(dir, options.headOptions(), minValid);
+        this.head = Head.open(dir, options.headOptions(), minValid, walOpener);
     }
 
     /** Opens (or creates) the TSDB in {@code dir}, replaying its WAL. */
@@ -71,7 +71,15 @@ public final class Db implements Appendable, Queryable, ChunkQueryable, AutoClos
         if (dir == null || options == null) {
             throw new IllegalArgumentException("directory and options are required");
         }
-        return new Db(dir, options);
+        return new Db(dir, options, io.strata.plugin.tsdb.wal.WalWriter.SegmentOpener.FILES);
+    }
+
+    /** Like {@link #open(Path, DbOptions)}, opening WAL segment files through {@code walOpener} (for fault injection). */
+    public static Db open(Path dir, DbOptions options, io.strata.plugin.tsdb.wal.WalWriter.SegmentOpener walOpener) throws IOException {
+        if (dir == null || options == null || walOpener == null) {
+            throw new IllegalArgumentException("directory, options and WAL opener are required");
+        }
+        return new Db(dir, options, walOpener);
     }
 
     public Path dir() {

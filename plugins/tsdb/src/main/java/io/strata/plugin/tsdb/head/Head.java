@@ -23,6 +23,7 @@ import io.strata.plugin.tsdb.querier.MergedChunkSeries;
 import io.strata.plugin.tsdb.wal.WalReader;
 import io.strata.plugin.tsdb.wal.WalRecords;
 import io.strata.plugin.tsdb.wal.WalSegments;
+import io.strata.plugin.tsdb.wal.WalWriteException;
 import io.strata.plugin.tsdb.wal.WalWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +57,9 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
     private final Path walDir;
     private final WalWriter wal;
     private final Object walLock = new Object();
+    /** Series created in memory whose series record a failed WAL batch lost; logged by the next batch. Guarded by walLock. */
+    private final List<MemSeries> unloggedSeries = new ArrayList<>();
+    private final AtomicLong walWriteFailures = new AtomicLong();
     private final HeadChunkStore chunkStore;
     private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     private volatile MemSeries[] byRef = new MemSeries[1024];
@@ -73,17 +77,22 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
      * end of the newest persisted block (samples before it are refused).
      */
     public static Head open(Path dataDir, HeadOptions options, long minValidTime) throws IOException {
-        return new Head(dataDir, options, minValidTime);
+        return new Head(dataDir, options, minValidTime, WalWriter.SegmentOpener.FILES);
     }
 
-    private Head(Path dataDir, HeadOptions options, long minValidTime) throws IOException {
+    /** Like {@link #open(Path, HeadOptions, long)}, opening WAL segments through {@code walOpener} (fault injection). */
+    public static Head open(Path dataDir, HeadOptions options, long minValidTime, WalWriter.SegmentOpener walOpener) throws IOException {
+        return new Head(dataDir, options, minValidTime, walOpener);
+    }
+
+    private Head(Path dataDir, HeadOptions options, long minValidTime, WalWriter.SegmentOpener walOpener) throws IOException {
         this.options = options;
         this.minValidTime = minValidTime;
         this.walDir = dataDir.resolve("wal");
         this.chunkStore = new HeadChunkStore(dataDir.resolve("chunks_head"), options.headChunkFileSize());
         Files.createDirectories(walDir);
         replay();
-        this.wal = new WalWriter(walDir, options.walSegmentSize());
+        this.wal = new WalWriter(walDir, options.walSegmentSize(), walOpener);
     }
 
     public HeadOptions options() {
@@ -256,33 +265,61 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
             return s.ref;
         }
 
+        /** Logs the series this appender created and those an earlier failed batch lost. Caller holds walLock. */
         private void logSeries() throws IOException {
-            if (!created.isEmpty()) {
+            List<MemSeries> lost = head.unloggedSeries;
+            if (!created.isEmpty() || !lost.isEmpty()) {
                 WalRecords.beginSeries(buf);
+                for (MemSeries s : lost) {
+                    WalRecords.addSeries(buf, s.ref, s.labels);
+                }
                 for (MemSeries s : created) {
                     WalRecords.addSeries(buf, s.ref, s.labels);
                 }
                 head.logRecord(buf);
-                created.clear();
+            }
+        }
+
+        /** Writes the batch's records as one unit; on failure the WAL is cut back and the batch's series are kept for the next batch. */
+        private void writeBatch(boolean withSamples) {
+            synchronized (head.walLock) {
+                try {
+                    head.wal.beginBatch();
+                    logSeries();
+                    if (withSamples && n > 0) {
+                        WalRecords.samples(buf, refs, ts, vs, n);
+                        head.logRecord(buf);
+                    }
+                    head.wal.flush();
+                    head.unloggedSeries.clear();
+                    created.clear();
+                } catch (IOException e) {
+                    Path segment = head.wal.segmentPath();
+                    IOException repair = head.wal.abortBatch();
+                    head.unloggedSeries.addAll(created);
+                    created.clear();
+                    head.walWriteFailures.incrementAndGet();
+                    WalWriteException ex = new WalWriteException(segment, withSamples
+                            ? "the batch of " + n + " samples was not committed (samples committed before are kept)"
+                            : "series records of a rolled-back batch will be written with the next batch", e);
+                    if (repair != null) {
+                        ex.addSuppressed(new IOException("cutting the WAL back to the last committed batch failed; retried on the next append",
+                                repair));
+                    }
+                    throw ex;
+                }
             }
         }
 
         @Override
         public void commit() {
             try {
-                synchronized (head.walLock) {
-                    logSeries();
-                    if (n > 0) {
-                        WalRecords.samples(buf, refs, ts, vs, n);
-                        head.logRecord(buf);
-                    }
-                    head.wal.flush();
-                }
+                writeBatch(true);
                 for (int i = 0; i < n; i++) {
                     head.applySample(series[i], ts[i], vs[i]);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("WAL write failed in " + head.walDir, e);
+                throw new UncheckedIOException("writing head chunks in " + head.walDir.resolveSibling("chunks_head") + " failed", e);
             } finally {
                 clear();
             }
@@ -292,12 +329,9 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
         public void rollback() {
             try {
                 // Series were created in memory; log them so refs stay consistent with the WAL.
-                synchronized (head.walLock) {
-                    logSeries();
-                    head.wal.flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("WAL write failed in " + head.walDir, e);
+                writeBatch(false);
+            } catch (WalWriteException e) {
+                LOG.warn("rollback: {}", e.getMessage());
             } finally {
                 clear();
             }
@@ -742,6 +776,11 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
         if (previous != null && !previous.equals(dst)) {
             BlockWriter.delete(previous);
         }
+    }
+
+    /** Commits (and rollbacks) whose WAL write failed since open, for a counter. */
+    public long walWriteFailures() {
+        return walWriteFailures.get();
     }
 
     /** Number of memory-mapped head chunk files. */

@@ -24,9 +24,28 @@ public final class WalWriter implements AutoCloseable {
     private int segment;
     private FileChannel file;
     private final CRC32C crc = new CRC32C();
+    private final SegmentOpener opener;
+    private int markSegment;
+    private long markOffset;
+    private boolean repairPending;
+
+    /** Opens a new segment file for writing (created or truncated); replaceable to inject write failures. */
+    @FunctionalInterface
+    public interface SegmentOpener {
+        SegmentOpener FILES = p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+
+        FileChannel open(Path segment) throws IOException;
+    }
 
     /** Opens for appending after the last existing segment (a new segment is started). */
     public WalWriter(Path dir, long segmentSize) throws IOException {
+        this(dir, segmentSize, SegmentOpener.FILES);
+    }
+
+    /** Like {@link #WalWriter(Path, long)}, opening segment files through {@code opener}. */
+    public WalWriter(Path dir, long segmentSize, SegmentOpener opener) throws IOException {
+        this.opener = opener;
         if (segmentSize < WalFormat.PAGE_SIZE || segmentSize % WalFormat.PAGE_SIZE != 0) {
             throw new IllegalArgumentException("WAL segment size must be a multiple of " + WalFormat.PAGE_SIZE + ", got " + segmentSize);
         }
@@ -47,17 +66,79 @@ public final class WalWriter implements AutoCloseable {
         return segment;
     }
 
+    /** The file of the segment being written. */
+    public Path segmentPath() {
+        return dir.resolve(WalFormat.segmentName(segment));
+    }
+
     private void openSegment(int n) throws IOException {
         segment = n;
-        file = FileChannel.open(dir.resolve(WalFormat.segmentName(n)), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
         donePages = 0;
         pageAlloc = 0;
         pageFlushed = 0;
+        java.util.Arrays.fill(page, (byte) 0);
+        file = opener.open(dir.resolve(WalFormat.segmentName(n)));
+    }
+
+    /**
+     * Starts a batch of records that must reach the log entirely or not at all: writes out what is
+     * buffered and remembers where the log ends. Completes the repair after an earlier failed batch
+     * first (and throws if that still fails).
+     */
+    public void beginBatch() throws IOException {
+        repairIfPending();
+        flushPage();
+        markSegment = segment;
+        markOffset = (long) donePages * WalFormat.PAGE_SIZE + pageAlloc;
+    }
+
+    /**
+     * Undoes a batch after a failed write: deletes segments the batch started, truncates the segment
+     * it began in back to where the batch began, and continues in a fresh segment (the partly written
+     * page is not reused). Returns null on success; if the repair fails (for example the disk is
+     * still full), returns the error and the repair is retried before the next write.
+     */
+    public IOException abortBatch() {
+        repairPending = true;
+        try {
+            repairIfPending();
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    private void repairIfPending() throws IOException {
+        if (!repairPending) {
+            return;
+        }
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // The segment is cut back below; a failing close changes nothing.
+            }
+            file = null;
+        }
+        for (int k = segment; k > markSegment; k--) {
+            Files.deleteIfExists(dir.resolve(WalFormat.segmentName(k)));
+        }
+        Path marked = dir.resolve(WalFormat.segmentName(markSegment));
+        if (Files.exists(marked)) {
+            try (FileChannel ch = FileChannel.open(marked, StandardOpenOption.WRITE)) {
+                if (ch.size() > markOffset) {
+                    ch.truncate(markOffset);
+                }
+                ch.force(true);
+            }
+        }
+        openSegment(markSegment + 1);
+        repairPending = false;
     }
 
     /** Closes the current segment and starts the next one; returns the new segment's number. */
     public int nextSegment() throws IOException {
+        repairIfPending();
         if (pageAlloc > 0) {
             finishPage();
         }
@@ -93,6 +174,7 @@ public final class WalWriter implements AutoCloseable {
         if (len == 0) {
             throw new IllegalArgumentException("empty WAL record");
         }
+        repairIfPending();
         int left = WalFormat.PAGE_SIZE - pageAlloc - WalFormat.HEADER_SIZE;
         long leftInSegment = left + (long) (WalFormat.PAGE_SIZE - WalFormat.HEADER_SIZE) * (pagesPerSegment - donePages - 1);
         if (len > leftInSegment) {
@@ -149,17 +231,20 @@ public final class WalWriter implements AutoCloseable {
 
     /** Writes buffered bytes to the file (no fsync). */
     public void flush() throws IOException {
+        repairIfPending();
         flushPage();
     }
 
     /** Writes buffered bytes and forces them to disk. */
     public void sync() throws IOException {
+        repairIfPending();
         flushPage();
         file.force(false);
     }
 
     @Override
     public void close() throws IOException {
+        repairIfPending();
         if (file != null && file.isOpen()) {
             flushPage();
             file.force(true);
