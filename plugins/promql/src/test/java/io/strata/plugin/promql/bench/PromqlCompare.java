@@ -145,7 +145,7 @@ public final class PromqlCompare {
             out.printf("Prometheus %s (GOMAXPROCS=%s) vs Strata on the same %d blocks; median of %d runs after %d warm-up;"
                             + " range = 1000 steps of 10 s ending at %d s%n",
                     "2.42", procs, countBlocks(blocks), runs, warmup, end / 1000);
-            out.printf("%-40s %5s %6s %12s %10s %10s %9s %9s %7s %12s%n", "query", "mode", "series", "samples",
+            out.printf("%-48s %5s %6s %12s %10s %10s %9s %9s %7s %12s%n", "query", "mode", "series", "samples",
                     "prom-ms", "strata-ms", "prom-M/s", "strata-M/s", "ratio", "strata-samp");
             for (int n : counts) {
                 for (String template : templates) {
@@ -161,9 +161,11 @@ public final class PromqlCompare {
                         String failure = null;
                         for (int r = -warmup; r < runs; r++) {
                             String body = get(client, url);
-                            Matcher e = EVAL.matcher(body);
-                            Matcher s = SAMPLES.matcher(body);
-                            if (!body.contains("\"status\":\"success\"") || !e.find() || !s.find()) {
+                            // the stats follow the (possibly large) result: only look at them
+                            int at = Math.max(0, body.lastIndexOf("\"stats\""));
+                            Matcher e = EVAL.matcher(body).region(at, body.length());
+                            Matcher s = SAMPLES.matcher(body).region(at, body.length());
+                            if (!body.startsWith("{\"status\":\"success\"") || !e.find() || !s.find()) {
                                 failure = body.length() > 300 ? body.substring(0, 300) : body;
                                 break;
                             }
@@ -173,7 +175,7 @@ public final class PromqlCompare {
                             samples = Long.parseLong(s.group(1));
                         }
                         if (failure != null) {
-                            out.printf("%-40s %5s %6d  prometheus failed: %s%n", q, mode, n, failure);
+                            out.printf("%-48s %5s %6d  prometheus failed: %s%n", q, mode, n, failure);
                             continue;
                         }
                         double[] strataSeconds = new double[runs];
@@ -196,7 +198,7 @@ public final class PromqlCompare {
                         }
                         double pm = median(promSeconds);
                         double sm = median(strataSeconds);
-                        out.printf(Locale.ROOT, "%-40s %5s %6d %12d %10.3f %10.3f %9.1f %9.1f %6.2fx %12d%n", q, mode, n,
+                        out.printf(Locale.ROOT, "%-48s %5s %6d %12d %10.3f %10.3f %9.1f %9.1f %6.2fx %12d%n", q, mode, n,
                                 samples, pm * 1000, sm * 1000, samples / pm / 1e6, samples / sm / 1e6, pm / sm,
                                 strataSamples);
                         out.flush();
