@@ -128,11 +128,12 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
             if (s != null) {
                 return s;
             }
-            s = new MemSeries(nextRef.getAndIncrement(), labels);
+            Labels shared = postings.canonical(labels);
+            s = new MemSeries(nextRef.getAndIncrement(), shared);
             putRef(s);
-            byLabels.put(labels, s);
+            byLabels.put(shared, s);
+            postings.add(s.ref, shared);
         }
-        postings.add(s.ref, labels);
         if (created != null) {
             created.add(s);
         }
@@ -144,10 +145,11 @@ public final class Head implements ChunkSeriesSource, Appendable, AutoCloseable 
         if (existing != null) {
             return existing;
         }
-        MemSeries s = new MemSeries(ref, labels);
+        Labels shared = postings.canonical(labels);
+        MemSeries s = new MemSeries(ref, shared);
         putRef(s);
-        byLabels.put(labels, s);
-        postings.add(ref, labels);
+        byLabels.put(shared, s);
+        postings.add(ref, shared);
         nextRef.accumulateAndGet(ref + 1, Math::max);
         return s;
     }

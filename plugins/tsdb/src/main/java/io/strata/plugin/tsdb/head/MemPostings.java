@@ -21,11 +21,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class MemPostings implements IndexLookup {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, TreeMap<String, RefList>> index = new HashMap<>();
-    private final RefList all = new RefList();
+    /** Each label name once, so series share one instance of it (guarded by the lock, like the index). */
+    private final Map<String, String> names = new HashMap<>();
+    private final RefList all = new RefList(null);
 
+    /** The refs of one label pair, and the pair's value: the instance series of the head share. */
     private static final class RefList {
+        final String value;
         long[] a = new long[4];
         int n;
+
+        RefList(String value) {
+            this.value = value;
+        }
 
         void add(long v) {
             if (n == a.length) {
@@ -49,11 +57,44 @@ final class MemPostings implements IndexLookup {
         try {
             all.add(ref);
             for (int i = 0; i < labels.size(); i++) {
+                names.putIfAbsent(labels.name(i), labels.name(i));
                 index.computeIfAbsent(labels.name(i), k -> new TreeMap<>(Utf8Order.STRINGS))
-                        .computeIfAbsent(labels.value(i), k -> new RefList()).add(ref);
+                        .computeIfAbsent(labels.value(i), RefList::new).add(ref);
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * The labels with every name and value replaced by the instance the index already holds, so
+     * that the series of the head share their strings; {@code labels} itself when nothing changes.
+     */
+    Labels canonical(Labels labels) {
+        lock.readLock().lock();
+        try {
+            String[] pairs = null;
+            for (int i = 0; i < labels.size(); i++) {
+                String name = labels.name(i);
+                String value = labels.value(i);
+                String cn = names.get(name);
+                TreeMap<String, RefList> values = index.get(name);
+                RefList list = values == null ? null : values.get(value);
+                String cv = list == null ? value : list.value;
+                if (cn == null) {
+                    cn = name;
+                }
+                if (cn != name || cv != value) {
+                    if (pairs == null) {
+                        pairs = labels.toArray();
+                    }
+                    pairs[2 * i] = cn;
+                    pairs[2 * i + 1] = cv;
+                }
+            }
+            return pairs == null ? labels : Labels.wrapSorted(pairs);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -78,6 +119,7 @@ final class MemPostings implements IndexLookup {
                         values.remove(l.value(i));
                         if (values.isEmpty()) {
                             index.remove(l.name(i));
+                            names.remove(l.name(i));
                         }
                     }
                 }

@@ -18,12 +18,17 @@ final class MemSeries {
     /** Stored in the out-of-order buffer. */
     static final int OUT_OF_ORDER_STORED = 2;
 
+    private static final long[] NO_CHUNKS = new long[0];
+    /** First capacity of the open chunk's buffer; it grows by doubling and is kept across cuts. */
+    static final int OPEN_CHUNK_CAPACITY = 32;
+
     final long ref;
     final Labels labels;
 
-    long[] mmMin = new long[2];
-    long[] mmMax = new long[2];
-    long[] mmRef = new long[2];
+    /** Memory-mapped chunks: min time, max time, ref; allocated at the first cut. */
+    long[] mmMin = NO_CHUNKS;
+    long[] mmMax = NO_CHUNKS;
+    long[] mmRef = NO_CHUNKS;
     int mmCount;
 
     XorChunkBuilder open;
@@ -101,7 +106,7 @@ final class MemSeries {
             return -1;
         }
         if (open == null) {
-            open = new XorChunkBuilder(256);
+            open = new XorChunkBuilder(OPEN_CHUNK_CAPACITY);
         }
         int n = open.numSamples();
         if (n == 0) {
@@ -141,9 +146,10 @@ final class MemSeries {
         }
         long r = store.write(ref, open.minTime(), open.maxTime(), 1, open.array(), open.length());
         if (mmCount == mmRef.length) {
-            mmMin = Arrays.copyOf(mmMin, mmCount * 2);
-            mmMax = Arrays.copyOf(mmMax, mmCount * 2);
-            mmRef = Arrays.copyOf(mmRef, mmCount * 2);
+            int m = Math.max(2, mmCount * 2);
+            mmMin = Arrays.copyOf(mmMin, m);
+            mmMax = Arrays.copyOf(mmMax, m);
+            mmRef = Arrays.copyOf(mmRef, m);
         }
         mmMin[mmCount] = open.minTime();
         mmMax[mmCount] = open.maxTime();

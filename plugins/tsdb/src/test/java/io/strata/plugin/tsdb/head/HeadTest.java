@@ -69,4 +69,31 @@ class HeadTest {
             assertEquals(AppendException.Reason.INVALID_LABELS, assertThrows(AppendException.class, () -> a.append(0, Labels.EMPTY, 3000, 1)).reason());
         }
     }
+
+    /** Builds a string the JVM has not interned, like one decoded from a request. */
+    static String fresh(String s) {
+        return new String(s.toCharArray());
+    }
+
+    @Test
+    void seriesShareLabelStringsThroughTheIndex(@TempDir Path dir) throws Exception {
+        try (Head head = Head.open(dir, options(0), Long.MIN_VALUE)) {
+            Appender a = head.appender();
+            long r1 = a.append(0, Labels.of(fresh("__name__"), fresh("up"), fresh("job"), fresh("node"), fresh("pod"), fresh("a")), 1000, 1);
+            long r2 = a.append(0, Labels.of(fresh("__name__"), fresh("up"), fresh("job"), fresh("node"), fresh("pod"), fresh("b")), 1000, 1);
+            a.commit();
+            Labels l1 = head.series(r1).labels;
+            Labels l2 = head.series(r2).labels;
+            for (int i = 0; i < 3; i++) {
+                org.junit.jupiter.api.Assertions.assertSame(l1.name(i), l2.name(i), "name " + i);
+            }
+            org.junit.jupiter.api.Assertions.assertSame(l1.value(0), l2.value(0));
+            org.junit.jupiter.api.Assertions.assertSame(l1.value(1), l2.value(1));
+            assertEquals("b", l2.value(2));
+            // The shared labels still find their series.
+            assertEquals(r2, a.append(0, Labels.of("__name__", "up", "job", "node", "pod", "b"), 2000, 2));
+            a.commit();
+            assertEquals(2, head.numSeries());
+        }
+    }
 }
