@@ -48,10 +48,11 @@ import java.util.stream.Stream;
  */
 public final class PromqlCompare {
     static final String USAGE = String.join("\n",
-            "usage: promql-compare.sh [--series 1000,100,10,1] [--runs 7] [--warmup 5] [--work DIR] [--prometheus PATH]",
+            "usage: promql-compare.sh [--series 1000,100,10,1] [--runs 7] [--warmup 5] [--jit-warmup 15] [--work DIR] [--prometheus PATH]",
             "                         [--prom-procs 1] [--modes inst,range] [--query TEMPLATE]...",
             "  TEMPLATE uses X for the series count, e.g. 'sum(rate(a_X[5m]))'. --work keeps the generated blocks and",
-            "  reuses them on the next run with the same --series.");
+            "  reuses them on the next run with the same --series. --jit-warmup runs every Strata case round-robin for",
+            "  that many seconds first, so the first cases are not measured on a cold JIT (Prometheus is compiled ahead).");
     static final int SAMPLES_PER_SERIES = 10_000;
     static final long INTERVAL = 10_000;
     static final long BLOCK = 2 * 3600_000L;
@@ -73,6 +74,7 @@ public final class PromqlCompare {
         int[] counts = {1000, 100, 10, 1};
         int runs = 7;
         int warmup = 5;
+        double jitWarmup = 15;
         Path work = null;
         Path prometheus = Path.of("/usr/bin/prometheus");
         String procs = "1";
@@ -93,6 +95,7 @@ public final class PromqlCompare {
                     case "--series" -> counts = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                     case "--runs" -> runs = Integer.parseInt(v);
                     case "--warmup" -> warmup = Integer.parseInt(v);
+                    case "--jit-warmup" -> jitWarmup = Double.parseDouble(v);
                     case "--work" -> work = Path.of(v);
                     case "--prometheus" -> prometheus = Path.of(v);
                     case "--prom-procs" -> procs = v;
@@ -142,6 +145,25 @@ public final class PromqlCompare {
             awaitPrometheus(client, base, "a_" + sorted[0], end, prom.process());
             PromqlEngine engine = new PromqlEngine();
             QueryOptions options = new QueryOptions(300_000, 0, 500_000_000L, 60_000, () -> false);
+            // a long-running server is JIT-compiled; without this the first cases measure the compiler, not the engine
+            long warmDeadline = System.nanoTime() + (long) (jitWarmup * 1e9);
+            int passes = 0;
+            do {
+                for (int n : counts) {
+                    for (String template : templates) {
+                        String q = template.replace("X", Integer.toString(n));
+                        for (String mode : modes) {
+                            if (mode.equals("range")) {
+                                engine.rangeQuery(db, q, start, end, INTERVAL, options);
+                            } else {
+                                engine.instantQuery(db, q, end, options);
+                            }
+                        }
+                    }
+                }
+                passes++;
+            } while (System.nanoTime() < warmDeadline);
+            err.println("JIT warm-up: " + passes + " passes over all cases");
             out.printf("Prometheus %s (GOMAXPROCS=%s) vs Strata on the same %d blocks; median of %d runs after %d warm-up;"
                             + " range = 1000 steps of 10 s ending at %d s%n",
                     "2.42", procs, countBlocks(blocks), runs, warmup, end / 1000);
