@@ -39,6 +39,29 @@ public final class XorChunkBuilder {
     /** Forgets every sample so the builder can encode a new chunk. */
     public void reset() {
         Arrays.fill(buf, 0, Math.min(buf.length, length() + 1), (byte) 0);
+        clearState();
+    }
+
+    /**
+     * Forgets every sample and gives the buffer {@code capacity} bytes (at least 16): a new, zeroed
+     * array when the size differs. Lets a caller size the next chunk after the last one.
+     */
+    public void reset(int capacity) {
+        int c = Math.max(16, capacity);
+        if (c == buf.length) {
+            reset();
+            return;
+        }
+        buf = new byte[c];
+        clearState();
+    }
+
+    /** Capacity of the buffer in bytes. */
+    public int capacity() {
+        return buf.length;
+    }
+
+    private void clearState() {
         bitPos = 16;
         lastWriteWholeBytes = false;
         numSamples = 0;
@@ -197,7 +220,8 @@ public final class XorChunkBuilder {
     private void ensure(int moreBytes) {
         int need = (int) (bitPos >>> 3) + moreBytes;
         if (need > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+            // Grow by half: an open chunk lives long in the head, so slack costs more than copies.
+            buf = Arrays.copyOf(buf, Math.max(need, buf.length + (buf.length >>> 1)));
         }
     }
 }

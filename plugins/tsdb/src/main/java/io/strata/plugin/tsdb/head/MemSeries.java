@@ -19,7 +19,7 @@ final class MemSeries {
     static final int OUT_OF_ORDER_STORED = 2;
 
     private static final long[] NO_CHUNKS = new long[0];
-    /** First capacity of the open chunk's buffer; it grows by doubling and is kept across cuts. */
+    /** First capacity of the open chunk's buffer; it grows by half, and each cut resizes it after the chunk cut. */
     static final int OPEN_CHUNK_CAPACITY = 32;
 
     final long ref;
@@ -155,7 +155,10 @@ final class MemSeries {
         mmMax[mmCount] = open.maxTime();
         mmRef[mmCount] = r;
         mmCount++;
-        open.reset();
+        // The next chunk is sized after this one (plus an eighth, plus the 32 bytes an append keeps
+        // free), so in steady state it neither grows nor holds much slack.
+        int len = open.length();
+        open.reset(len + (len >>> 3) + 32);
     }
 
     private void insertOutOfOrder(long t, double v) {

@@ -74,11 +74,12 @@ public final class HeadHeapMeasurement {
                 }
             }
             a.commit();
-            // Further samples at a 15 s interval, with slowly changing values, grow the open chunks.
+            // Further samples at a 15 s interval grow the open chunks: counters rising by an irregular
+            // amount each scrape (about 2.4 bytes per sample, like busy real counters).
             for (int k = 1; k < samples; k++) {
                 long tk = t + 15_000L * k;
                 for (int i = 0; i < n; i++) {
-                    a.append(refs[i], null, tk, i + (k / 4) * 1.5);
+                    a.append(refs[i], null, tk, i + 40.0 * k + (i * 31 + k * 17) % 97);
                     if (i % 10_000 == 9_999) {
                         a.commit();
                     }

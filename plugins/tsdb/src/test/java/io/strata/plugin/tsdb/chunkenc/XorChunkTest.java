@@ -194,4 +194,20 @@ class XorChunkTest {
         assertTrue(m > 0 && m < 1000, "decoded " + m);
         assertNotNull(it.err());
     }
+
+    @Test
+    void resetToACapacityEncodesLikeAFreshBuilder() {
+        XorChunkBuilder reused = new XorChunkBuilder(16);
+        for (int i = 0; i < 200; i++) {
+            reused.append(i * 15000L, i * 3.25);
+        }
+        reused.reset(20);
+        assertEquals(20, reused.capacity());
+        XorChunkBuilder fresh = new XorChunkBuilder();
+        for (int i = 0; i < 50; i++) {
+            reused.append(1000 + i * 15000L, Math.sqrt(i));
+            fresh.append(1000 + i * 15000L, Math.sqrt(i));
+        }
+        assertArrayEquals(fresh.toByteArray(), reused.toByteArray());
+    }
 }
