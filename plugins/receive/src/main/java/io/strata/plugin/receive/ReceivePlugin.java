@@ -3,6 +3,8 @@ package io.strata.plugin.receive;
 import io.strata.api.plugin.Factory;
 import io.strata.api.plugin.Plugin;
 import io.strata.api.plugin.Role;
+import io.strata.api.plugin.Tool;
+import io.strata.plugin.receive.internal.RemoteWriteBenchTool;
 import io.strata.plugin.receive.internal.ReceiveRole;
 import java.util.List;
 
@@ -18,6 +20,7 @@ public final class ReceivePlugin implements Plugin {
 
     @Override
     public List<Factory<?>> factories() {
-        return List.of(Factory.of(Role.class, RECEIVE_ROLE, ReceiveRole::new));
+        return List.of(Factory.of(Role.class, RECEIVE_ROLE, ReceiveRole::new),
+                Factory.of(Tool.class, "bench-remote-write", context -> new RemoteWriteBenchTool()));
     }
 }
