@@ -126,25 +126,42 @@ public final class PromqlEngine {
                     byLabels.computeIfAbsent(c.finalLabels(), k -> new ArrayList<>()).add(c);
                 }
                 for (Map.Entry<Labels, List<StepVector.Column>> en : byLabels.entrySet()) {
+                    List<StepVector.Column> cols = en.getValue();
                     long[] ts = new long[steps];
                     double[] vs = new double[steps];
-                    boolean[] taken = new boolean[steps];
                     int n = 0;
-                    for (int i = 0; i < steps; i++) {
-                        for (StepVector.Column c : en.getValue()) {
-                            if (c.present[i]) {
-                                if (taken[i]) {
-                                    throw Evaluator.error("vector cannot contain metrics with the same labelset");
-                                }
-                                taken[i] = true;
+                    if (cols.size() == 1) {
+                        // the usual case: one column per label set, nothing to check for collisions
+                        StepVector.Column c = cols.get(0);
+                        boolean[] present = c.present;
+                        double[] values = c.values;
+                        for (int i = 0; i < steps; i++) {
+                            if (present[i]) {
                                 ts[n] = g.time(i);
-                                vs[n] = c.values[i];
+                                vs[n] = values[i];
                                 n++;
+                            }
+                        }
+                    } else {
+                        for (int i = 0; i < steps; i++) {
+                            boolean taken = false;
+                            for (int k = 0; k < cols.size(); k++) {
+                                StepVector.Column c = cols.get(k);
+                                if (c.present[i]) {
+                                    if (taken) {
+                                        throw Evaluator.error("vector cannot contain metrics with the same labelset");
+                                    }
+                                    taken = true;
+                                    ts[n] = g.time(i);
+                                    vs[n] = c.values[i];
+                                    n++;
+                                }
                             }
                         }
                     }
                     if (n > 0) {
-                        series.add(new QueryResult.SeriesPoints(en.getKey(), Arrays.copyOf(ts, n), Arrays.copyOf(vs, n)));
+                        series.add(new QueryResult.SeriesPoints(en.getKey(), n == steps ? ts : Arrays.copyOf(ts, n),
+                                n == steps ? vs : Arrays.copyOf(vs, n)));
                     }
                 }
                 series.sort(Comparator.comparing(QueryResult.SeriesPoints::labels));
