@@ -179,37 +179,25 @@ public final class PromqlCompare {
                                 : "/api/v1/query?stats=all&time=" + end / 1000)
                                 + "&query=" + URLEncoder.encode(q, StandardCharsets.UTF_8);
                         double[] promSeconds = new double[runs];
-                        long samples = -1;
-                        String failure = null;
-                        for (int r = -warmup; r < runs; r++) {
-                            String body = get(client, url);
-                            // the stats follow the (possibly large) result: only look at them
-                            int at = Math.max(0, body.lastIndexOf("\"stats\""));
-                            Matcher e = EVAL.matcher(body).region(at, body.length());
-                            Matcher s = SAMPLES.matcher(body).region(at, body.length());
-                            if (!body.startsWith("{\"status\":\"success\"") || !e.find() || !s.find()) {
-                                failure = body.length() > 300 ? body.substring(0, 300) : body;
-                                break;
-                            }
-                            if (r >= 0) {
-                                promSeconds[r] = Double.parseDouble(e.group(1));
-                            }
-                            samples = Long.parseLong(s.group(1));
-                        }
-                        if (failure != null) {
-                            out.printf("%-48s %5s %6d  prometheus failed: %s%n", q, mode, n, failure);
-                            continue;
-                        }
                         double[] strataSeconds = new double[runs];
+                        long[] samples = {-1, 0};
                         long strataSamples = 0;
+                        String failure = null;
+                        for (int w = 0; w < warmup && failure == null; w++) {
+                            failure = prometheusRun(client, url, samples);
+                        }
                         // the JIT needs more than a few runs of a cheap query: warm up for at least a second too
                         long warmUntil = System.nanoTime() + 1_000_000_000L;
-                        for (int w = 0; w < warmup || System.nanoTime() < warmUntil; w++) {
+                        for (int w = 0; failure == null && (w < warmup || System.nanoTime() < warmUntil); w++) {
                             strataSamples = range
                                     ? engine.rangeQuery(db, q, start, end, INTERVAL, options).totalSamples()
                                     : engine.instantQuery(db, q, end, options).totalSamples();
                         }
-                        for (int r = 0; r < runs; r++) {
+                        // timed runs alternate between the two engines, so load from other processes on a shared
+                        // machine falls on both alike
+                        for (int r = 0; r < runs && failure == null; r++) {
+                            failure = prometheusRun(client, url, samples);
+                            promSeconds[r] = samples[1] / 1e9;
                             long t0 = System.nanoTime();
                             QueryResult res = range
                                     ? engine.rangeQuery(db, q, start, end, INTERVAL, options)
@@ -218,10 +206,14 @@ public final class PromqlCompare {
                             strataSeconds[r] = (t1 - t0) / 1e9;
                             strataSamples = res.totalSamples();
                         }
+                        if (failure != null) {
+                            out.printf("%-48s %5s %6d  prometheus failed: %s%n", q, mode, n, failure);
+                            continue;
+                        }
                         double pm = median(promSeconds);
                         double sm = median(strataSeconds);
                         out.printf(Locale.ROOT, "%-48s %5s %6d %12d %10.3f %10.3f %9.1f %9.1f %6.2fx %12d%n", q, mode, n,
-                                samples, pm * 1000, sm * 1000, samples / pm / 1e6, samples / sm / 1e6, pm / sm,
+                                samples[0], pm * 1000, sm * 1000, samples[0] / pm / 1e6, samples[0] / sm / 1e6, pm / sm,
                                 strataSamples);
                         out.flush();
                     }
@@ -232,6 +224,24 @@ public final class PromqlCompare {
             Runtime.getRuntime().removeShutdownHook(stopper);
         }
         return 0;
+    }
+
+    /**
+     * Runs one query on Prometheus; stores totalQueryableSamples in {@code result[0]} and evalTotalTime in nanoseconds
+     * in {@code result[1]}; returns null, or the start of the answer when it is not a success with stats.
+     */
+    private static String prometheusRun(HttpClient client, String url, long[] result) {
+        String body = get(client, url);
+        // the stats follow the (possibly large) result: only look at them
+        int at = Math.max(0, body.lastIndexOf("\"stats\""));
+        Matcher e = EVAL.matcher(body).region(at, body.length());
+        Matcher s = SAMPLES.matcher(body).region(at, body.length());
+        if (!body.startsWith("{\"status\":\"success\"") || !e.find() || !s.find()) {
+            return body.length() > 300 ? body.substring(0, 300) : body;
+        }
+        result[0] = Long.parseLong(s.group(1));
+        result[1] = Math.round(Double.parseDouble(e.group(1)) * 1e9);
+        return null;
     }
 
     private record Prometheus(Process process, String base) {
