@@ -46,6 +46,9 @@ public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
     }
 
     /** Opens every block under {@code directory}; a block that cannot be read fails with its path. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBlocks.class);
+    private final java.util.Map<String, String> corrupt = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static LocalBlocks open(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new IOException("TSDB directory " + directory + " does not exist or is not a directory");
@@ -64,13 +67,19 @@ public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
         return directory;
     }
 
+    /** Blocks that failed their checks, by ULID, with the problem; they stay on disk, unserved. */
+    public java.util.Map<String, String> corruptBlocks() {
+        return java.util.Map.copyOf(corrupt);
+    }
+
     /** What changed in a {@link #sync()}: ULIDs of blocks opened and dropped. */
     public record SyncResult(List<String> added, List<String> dropped) {
     }
 
     /**
-     * Re-reads the directory: opens new blocks, drops vanished ones. If a new block cannot be opened,
-     * the blocks opened so far in this call are kept and the error names the block's path.
+     * Re-reads the directory: opens new blocks (verifying their index and chunk files), drops
+     * vanished ones. A block that fails its checks is logged once with its path and the problem,
+     * listed by {@link #corruptBlocks()} and left out; the other blocks are served.
      */
     public SyncResult sync() throws IOException {
         Set<String> present = new HashSet<>();
@@ -94,17 +103,19 @@ public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
             }
         }
         List<Entry> opened = new ArrayList<>();
-        IOException failure = null;
         for (Path p : candidates) {
-            if (!known.contains(p.getFileName().toString())) {
+            String ulid = p.getFileName().toString();
+            if (!known.contains(ulid) && !corrupt.containsKey(ulid)) {
                 try {
-                    opened.add(new Entry(Block.open(p)));
+                    opened.add(new Entry(Block.openVerified(p)));
                 } catch (IOException | RuntimeException e) {
-                    failure = new IOException("opening block " + p + ": " + e.getMessage(), e);
-                    break;
+                    String problem = "block " + p + " is left out of queries: " + e.getMessage();
+                    corrupt.put(ulid, problem);
+                    LOG.error(problem);
                 }
             }
         }
+        corrupt.keySet().retainAll(present);
         List<String> added = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         synchronized (lock) {
@@ -123,9 +134,6 @@ public final class LocalBlocks implements ChunkQueryable, AutoCloseable {
             }
             next.sort(Comparator.comparingLong((Entry e) -> e.block.minTime()).thenComparing(e -> e.block.meta().ulid()));
             entries = List.copyOf(next);
-        }
-        if (failure != null) {
-            throw failure;
         }
         return new SyncResult(added, dropped);
     }

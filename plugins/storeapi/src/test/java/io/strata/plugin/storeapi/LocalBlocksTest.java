@@ -73,11 +73,21 @@ final class LocalBlocksTest {
     }
 
     @Test
-    void aCorruptBlockFailsWithItsPath(@TempDir Path dir) throws Exception {
+    void aCorruptBlockIsReportedWithItsPathAndTheOthersAreServed(@TempDir Path dir) throws Exception {
+        Path good = TestBlocks.write(dir, named("up"));
         Path block = dir.resolve("01BKGV7JBM69T2G1BGBGM6KB12");
         Files.createDirectories(block);
         Files.writeString(block.resolve("meta.json"), "{ not json");
-        IOException e = assertThrows(IOException.class, () -> LocalBlocks.open(dir));
-        assertTrue(e.getMessage().contains(block.toString()), e.getMessage());
+        try (LocalBlocks blocks = LocalBlocks.open(dir)) {
+            assertEquals(1, blocks.blocks().size(), "the good block is served");
+            assertEquals(good.getFileName().toString(), blocks.blocks().get(0).meta().ulid());
+            String problem = blocks.corruptBlocks().get("01BKGV7JBM69T2G1BGBGM6KB12");
+            assertTrue(problem != null && problem.contains(block.toString()), String.valueOf(blocks.corruptBlocks()));
+            blocks.sync();
+            assertEquals(1, blocks.corruptBlocks().size(), "a known corrupt block is not retried at every sync");
+            try (ChunkQuerier q = blocks.chunkQuerier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                assertTrue(count(q, "up") > 0);
+            }
+        }
     }
 }
