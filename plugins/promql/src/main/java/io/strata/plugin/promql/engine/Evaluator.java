@@ -278,6 +278,7 @@ final class Evaluator {
         }
         SeriesSet<Series> set = select(vs, mint, maxRef, g.step(), 0);
         StepVector out = new StepVector(steps);
+        long points = 0;
         while (set.next()) {
             check();
             Series s = set.at();
@@ -285,21 +286,24 @@ final class Evaluator {
             if (n == 0) {
                 continue;
             }
+            long[] bt = bufT;
+            double[] bv = bufV;
             StepVector.Column col = null;
+            int added = 0;
             int j = 0;
             for (int i = 0; i < steps; i++) {
                 long ref = refs[i];
                 if (i > 0 && ref < refs[i - 1]) {
                     j = 0;
                 }
-                while (j < n && bufT[j] <= ref) {
+                while (j < n && bt[j] <= ref) {
                     j++;
                 }
                 if (j == 0) {
                     continue;
                 }
-                long t = bufT[j - 1];
-                double v = bufV[j - 1];
+                long t = bt[j - 1];
+                double v = bv[j - 1];
                 if (t <= ref - lookback || StaleMarker.isStale(v)) {
                     continue;
                 }
@@ -307,14 +311,16 @@ final class Evaluator {
                     col = new StepVector.Column(s.labels(), steps);
                 }
                 col.set(i, timestamps ? t / 1000.0 : v);
-                totalSamples++;
+                added++;
             }
             if (col != null) {
                 out.columns.add(col);
+                totalSamples += added;
+                points += added;
             }
         }
         checkSeriesSet(set);
-        checkSamples(out.points());
+        checkSamples(points);
         return out;
     }
 
