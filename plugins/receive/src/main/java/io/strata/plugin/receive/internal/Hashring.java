@@ -190,14 +190,19 @@ public final class Hashring {
 
     /** The endpoint of replica {@code replica} (0-based) of the series with this key. */
     public Endpoint endpoint(long key, int replica) {
+        return endpoints.get(endpointIndex(key, replica));
+    }
+
+    /** The same as an index into {@link #endpoints()}, without allocating. */
+    public int endpointIndex(long key, int replica) {
         if (replica < 0 || replica >= replicationFactor) {
             throw new IllegalArgumentException("replica " + replica + " outside [0, " + replicationFactor + ")");
         }
         if (algorithm == Algorithm.HASHMOD) {
-            return endpoints.get((int) Long.remainderUnsigned(key + replica, endpoints.size()));
+            return (int) Long.remainderUnsigned(key + replica, endpoints.size());
         }
         int[] r = sectionReplicas[firstAtLeastUnsigned(key)];
-        return endpoints.get(r[replica % r.length]);
+        return r[replica % r.length];
     }
 
     private int firstAtLeastUnsigned(long key) {

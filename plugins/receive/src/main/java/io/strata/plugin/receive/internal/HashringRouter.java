@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -160,41 +158,61 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
             return;
         }
         int seriesCount = batch.seriesCount();
-        // group series by (endpoint, replica)
-        Map<String, int[]> groups = new HashMap<>();
-        Map<String, Integer> sizes = new HashMap<>();
+        // group series by (endpoint, replica): group g = endpoint index * RF + replica; one index
+        // array per group and request, nothing allocated per series
+        List<Hashring.Endpoint> endpoints = ring.endpoints();
+        int groupCount = endpoints.size() * replicationFactor;
+        int[][] all = new int[groupCount][];
+        int[] allSizes = new int[groupCount];
         Hashring.KeyBuffer kb = keys.get();
         for (int i = 0; i < seriesCount; i++) {
             long key = Hashring.seriesKey(tenant, batch.labels(i), kb);
             for (int n = 0; n < replicationFactor; n++) {
-                String g = ring.endpoint(key, n).address() + "\u0000" + (n + 1);
-                int[] idx = groups.get(g);
-                int size = sizes.getOrDefault(g, 0);
+                int g = ring.endpointIndex(key, n) * replicationFactor + n;
+                int[] idx = all[g];
+                int size = allSizes[g];
                 if (idx == null) {
                     idx = new int[Math.min(seriesCount, 16)];
+                    all[g] = idx;
                 } else if (size == idx.length) {
                     idx = java.util.Arrays.copyOf(idx, Math.min(seriesCount, size * 2));
+                    all[g] = idx;
                 }
                 idx[size] = i;
-                groups.put(g, idx);
-                sizes.put(g, size + 1);
+                allSizes[g] = size + 1;
             }
         }
-        List<String> names = new ArrayList<>(groups.keySet());
-        List<ListenableFuture<byte[]>> futures = new ArrayList<>(names.size());
-        WriteOutcome.Failure[] results = new WriteOutcome.Failure[names.size()];
-        String[] messages = new String[names.size()];
+        int used = 0;
+        for (int g = 0; g < groupCount; g++) {
+            if (allSizes[g] > 0) {
+                used++;
+            }
+        }
+        String[] names = new String[used];
+        long[] replicas = new long[used];
+        int[][] groups = new int[used][];
+        int[] sizes = new int[used];
+        for (int g = 0, k = 0; g < groupCount; g++) {
+            if (allSizes[g] > 0) {
+                names[k] = endpoints.get(g / replicationFactor).address();
+                replicas[k] = g % replicationFactor + 1;
+                groups[k] = all[g];
+                sizes[k] = allSizes[g];
+                k++;
+            }
+        }
+        List<ListenableFuture<byte[]>> futures = new ArrayList<>(used);
+        WriteOutcome.Failure[] results = new WriteOutcome.Failure[used];
+        String[] messages = new String[used];
         int localGroup = -1;
-        for (int k = 0; k < names.size(); k++) {
-            String g = names.get(k);
-            String endpoint = g.substring(0, g.indexOf('\u0000'));
-            long rep = Long.parseLong(g.substring(g.indexOf('\u0000') + 1));
+        for (int k = 0; k < used; k++) {
+            String endpoint = names[k];
             if (!localEndpoint.isEmpty() && endpoint.equals(localEndpoint)) {
                 localGroup = k;
                 futures.add(null);
                 continue;
             }
-            byte[] body = ForwardEncoder.encode(batch, groups.get(g), sizes.get(g), tenant, rep);
+            byte[] body = ForwardEncoder.encode(batch, groups[k], sizes[k], tenant, replicas[k]);
             try {
                 futures.add(ClientCalls.futureUnaryCall(channel(endpoint).newCall(WriteableStoreService.REMOTE_WRITE,
                         CallOptions.DEFAULT.withDeadlineAfter(forwardTimeout.toMillis(), TimeUnit.MILLISECONDS)), body));
@@ -205,11 +223,10 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
             }
         }
         if (localGroup >= 0) {
-            String g = names.get(localGroup);
-            WriteBatch sub = subBatch(batch, groups.get(g), sizes.get(g));
+            WriteBatch sub = subBatch(batch, groups[localGroup], sizes[localGroup]);
             WriteOutcome o = new WriteOutcome();
             try {
-                local.write(tenant, sub, Long.parseLong(g.substring(g.indexOf('\u0000') + 1)), o);
+                local.write(tenant, sub, replicas[localGroup], o);
                 results[localGroup] = o.failure();
                 messages[localGroup] = o.message();
             } catch (Exception e) {
@@ -218,12 +235,12 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
             }
         }
         long deadline = System.nanoTime() + forwardTimeout.toNanos();
-        for (int k = 0; k < names.size(); k++) {
+        for (int k = 0; k < used; k++) {
             ListenableFuture<byte[]> f = futures.get(k);
             if (f == null) {
                 continue;
             }
-            String endpoint = names.get(k).substring(0, names.get(k).indexOf('\u0000'));
+            String endpoint = names[k];
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 results[k] = WriteOutcome.Failure.NONE;
@@ -246,19 +263,19 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
     }
 
     /** Counts successes and failures per series and sets the outcome as Thanos decides it. */
-    private void decide(WriteBatch batch, List<String> names, Map<String, int[]> groups, Map<String, Integer> sizes,
-                        WriteOutcome.Failure[] results, String[] messages, WriteOutcome outcome) {
+    private void decide(WriteBatch batch, String[] names, int[][] groups, int[] sizes, WriteOutcome.Failure[] results, String[] messages,
+                        WriteOutcome outcome) {
         int n = batch.seriesCount();
         int kinds = WriteOutcome.Failure.values().length;
         int[] counts = new int[n * kinds];
         String[] firstMessage = new String[kinds];
-        for (int k = 0; k < names.size(); k++) {
+        for (int k = 0; k < names.length; k++) {
             WriteOutcome.Failure r = results[k] == null ? WriteOutcome.Failure.UNAVAILABLE : results[k];
             if (r != WriteOutcome.Failure.NONE && firstMessage[r.ordinal()] == null) {
                 firstMessage[r.ordinal()] = messages[k];
             }
-            int[] idx = groups.get(names.get(k));
-            for (int j = 0, m = sizes.get(names.get(k)); j < m; j++) {
+            int[] idx = groups[k];
+            for (int j = 0, m = sizes[k]; j < m; j++) {
                 counts[idx[j] * kinds + r.ordinal()]++;
             }
         }
