@@ -247,7 +247,9 @@ public final class Cli {
     }
 
     private int serve(Invocation given) throws Exception {
-        Invocation inv = withDefaultConfigFile(given);
+        // conf/strata.conf describes the all-in-one: it applies to "strata run"; "strata <role>..."
+        // runs from the defaults, flags and an explicit --config, as Thanos users expect
+        Invocation inv = given.command().equals("run") ? withDefaultConfigFile(given) : given;
         Loaded l = load(inv);
         StrataServer server = new StrataServer(l.config, l.plugins);
         CountDownLatch stopped = new CountDownLatch(1);
