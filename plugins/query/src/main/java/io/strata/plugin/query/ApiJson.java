@@ -33,8 +33,25 @@ final class ApiJson {
         if (v == 0) {
             return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
         }
-        BigDecimal d = shortest(v);
         double abs = Math.abs(v);
+        // fast paths, no BigDecimal: whole numbers, and plain decimals Double.toString already
+        // prints with its shortest digits (up to 15 significant digits there is nothing shorter)
+        if (abs < 1e15 && v == Math.rint(v)) {
+            return Long.toString((long) v);
+        }
+        if (abs >= 1e-3 && abs < 1e7) {
+            String plain = Double.toString(v);
+            if (significantDigits(plain) <= 15) {
+                return plain;
+            }
+        }
+        return valueExact(v);
+    }
+
+    /** The same as {@link #value} for finite non-zero values, always through the exact decimal. */
+    static String valueExact(double v) {
+        double abs = Math.abs(v);
+        BigDecimal d = shortest(v);
         if (abs >= 1e-6 && abs < 1e21) {
             return d.toPlainString();
         }
@@ -54,6 +71,22 @@ final class ApiJson {
             sb.append('0');
         }
         return sb.append(e).toString();
+    }
+
+    private static int significantDigits(String plain) {
+        int n = 0;
+        boolean leading = true;
+        for (int i = 0; i < plain.length(); i++) {
+            char c = plain.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (c == '0' && leading) {
+                    continue;
+                }
+                leading = false;
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

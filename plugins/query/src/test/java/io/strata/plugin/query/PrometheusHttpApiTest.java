@@ -127,6 +127,23 @@ class PrometheusHttpApiTest {
         assertEquals("-1.2345e+21", ApiJson.value(-1.2345e21));
         assertEquals("100000000000000000000", ApiJson.value(1e20));
         assertEquals("5e-324", ApiJson.value(Double.MIN_VALUE));
+        assertEquals("0.001", ApiJson.value(0.001));
+        assertEquals("-123.456", ApiJson.value(-123.456));
+        assertEquals("0.30000000000000004", ApiJson.value(0.1 + 0.2));
+        assertEquals("9999999.5", ApiJson.value(9999999.5));
+        assertEquals("12345678.9", ApiJson.value(12345678.9));
+        assertEquals("1000000000000000", ApiJson.value(1e15));
+        assertEquals("-42", ApiJson.value(-42.0));
+        // the fast paths give exactly what the exact path gives
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 50_000; i++) {
+            double scaled = (r.nextBoolean() ? 1 : -1) * r.nextDouble() * Math.pow(10, r.nextInt(14) - 5);
+            for (double x : new double[] {scaled, Math.rint(scaled), Math.round(scaled * 1000) / 1000.0}) {
+                if (x != 0) {
+                    assertEquals(ApiJson.valueExact(x), ApiJson.value(x), "value of " + x);
+                }
+            }
+        }
         assertEquals("-0", ApiJson.value(-0.0));
         assertEquals("NaN", ApiJson.value(Double.NaN));
         assertEquals("1435781451.781", ApiJson.timestampText(1435781451781L));
