@@ -1,19 +1,13 @@
 package io.strata.plugin.sidecar.internal;
 
 import io.strata.api.labels.Labels;
-import io.strata.api.storage.ChunkIterator;
 import io.strata.api.storage.ChunkSeries;
 import io.strata.plugin.storeapi.LoopbackGrpcServer;
 import io.strata.plugin.storeapi.StoreApiConformanceTest;
 import io.strata.plugin.storeapi.StoreApiServer;
-import io.strata.plugin.tsdb.block.BlockMeta;
-import io.strata.plugin.tsdb.block.BlockWriter;
-import io.strata.plugin.tsdb.block.Ulid;
-import io.strata.plugin.tsdb.chunks.EncodedChunks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * The StoreAPI kit against a real Prometheus: the kit's series are written as a block into the data
@@ -29,36 +23,9 @@ class RemoteReadConformanceTest extends StoreApiConformanceTest {
         return RemoteReadChunkSource.ResponseType.STREAMED_XOR_CHUNKS;
     }
 
-    /** Writes the series as one level-1 block under {@code directory}. */
+    /** Writes the series as one level-1 block under {@code directory}; returns its ULID. */
     static String writeBlock(Path directory, List<ChunkSeries> series) throws Exception {
-        TreeSet<String> symbols = new TreeSet<>();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (ChunkSeries s : series) {
-            s.labels().forEach((n, v) -> {
-                symbols.add(n);
-                symbols.add(v);
-            });
-            ChunkIterator it = s.chunks(null);
-            while (it.next()) {
-                min = Math.min(min, it.minTime());
-                max = Math.max(max, it.maxTime());
-            }
-        }
-        String ulid = Ulid.generate();
-        try (BlockWriter w = new BlockWriter(directory, ulid, symbols, 512L << 20)) {
-            EncodedChunks chunks = new EncodedChunks();
-            for (ChunkSeries s : series) {
-                chunks.clear();
-                ChunkIterator it = s.chunks(null);
-                while (it.next()) {
-                    chunks.add(it.minTime(), it.maxTime(), it.encoding(), it.bytes());
-                }
-                w.addSeries(s.labels(), chunks);
-            }
-            w.commit(min, max + 1, BlockMeta.Compaction.level1(ulid), null);
-        }
-        return ulid;
+        return io.strata.plugin.storeapi.TestBlocks.write(directory, series).getFileName().toString();
     }
 
     @Override
