@@ -117,7 +117,14 @@ public final class Labels implements Comparable<Labels> {
 
     /** These labels without the given names. */
     public Labels without(Collection<String> names) {
-        if (names.isEmpty()) {
+        boolean any = false;
+        for (String name : names) {
+            if (has(name)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
             return this;
         }
         Builder b = toBuilder();
@@ -170,6 +177,9 @@ public final class Labels implements Comparable<Labels> {
      * Prometheus sort; {@link String#compareTo} differs for characters above U+FFFF.
      */
     public static int compareUtf8(String a, String b) {
+        if (a == b) {
+            return 0;
+        }
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i);

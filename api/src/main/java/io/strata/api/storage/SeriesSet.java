@@ -16,7 +16,10 @@ public interface SeriesSet<S> {
         return null;
     }
 
-    /** Non-fatal problems met while producing the set (for example an unreachable store). */
+    /**
+     * Non-fatal problems met while producing the set (for example an unreachable store). A set that
+     * streams learns of them as it goes: the list is complete once {@link #next()} has returned false.
+     */
     default List<String> warnings() {
         return List.of();
     }

@@ -33,7 +33,7 @@ public final class ProxyQueryable implements Queryable {
     private final ExecutorService executor;
     private final Deduplicator deduplicator;
     private final Deduplicator sameSeriesMerger;
-    private final Collection<String> replicaLabels;
+    private final List<String> replicaLabels;
     private final boolean partialResponse;
     private final long timeoutMillis;
 
@@ -76,6 +76,7 @@ public final class ProxyQueryable implements Queryable {
         private final long minTime;
         private final long maxTime;
         private final List<Querier> open = new ArrayList<>();
+        private final List<EndpointStream> selections = new ArrayList<>();
 
         ProxyQuerier(long minTime, long maxTime) {
             this.minTime = minTime;
@@ -130,31 +131,190 @@ public final class ProxyQueryable implements Queryable {
         public SeriesSet<Series> select(boolean sorted, SelectHints hints, Matcher... matchers) {
             long start = hints == null ? minTime : hints.start();
             long end = hints == null ? maxTime : hints.end();
-            List<String> warnings = new ArrayList<>();
             boolean dedup = deduplicator != null && !replicaLabels.isEmpty();
-            List<List<Series>> answers = fanOut(targets(start, end, matchers), (e, q) -> {
-                SeriesSet<Series> set = q.select(true, hints, matchers);
-                List<Series> list = new ArrayList<>();
+            List<Endpoint> targets = targets(start, end, matchers);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            List<EndpointStream> streams = new ArrayList<>(targets.size());
+            for (Endpoint e : targets) {
+                EndpointStream stream = new EndpointStream(e.address(), streams.size());
+                streams.add(stream);
+                stream.task = executor.submit(() -> produce(e, stream, dedup, hints, matchers));
+            }
+            synchronized (open) {
+                selections.addAll(streams);
+            }
+            MergedSeriesSet merged = new MergedSeriesSet(streams, deadline);
+            if (dedup) {
+                return deduplicator.deduplicate(merged, hints);
+            }
+            // one sorted stream has no equal neighbours to merge; several may share series
+            return streams.size() <= 1 ? merged : sameSeriesMerger.deduplicate(merged, hints);
+        }
+
+        /**
+         * Reads one endpoint's answer into its stream, on an executor thread, so that endpoints are read in
+         * parallel and while the query consumes. The answer must reach the stream sorted: with
+         * deduplication the replica labels are removed by the endpoint when it can (its answer stays
+         * sorted), else here, and the answer is then sorted before it is handed over.
+         */
+        private void produce(Endpoint e, EndpointStream stream, boolean dedup, SelectHints hints, Matcher[] matchers) {
+            SeriesSet<Series> set = null;
+            try {
+                Querier q;
+                boolean dropsLabels = dedup && e.queryable() instanceof ReplicaLabelQueryable r && r.removesLabelsSorted();
+                if (dropsLabels) {
+                    q = ((ReplicaLabelQueryable) e.queryable()).querier(minTime, maxTime, replicaLabels, !partialResponse);
+                } else {
+                    q = e.queryable().querier(minTime, maxTime);
+                }
+                synchronized (open) {
+                    open.add(q);
+                }
+                set = q.select(true, hints, matchers);
+                boolean relabel = dedup && !dropsLabels;
+                List<Series> batch = new ArrayList<>(BATCH);
+                Labels previous = null;
+                boolean inOrder = true;
                 while (set.next()) {
                     Series s = set.at();
-                    list.add(dedup ? relabeled(s, s.labels().without(replicaLabels)) : s);
+                    if (dedup) {
+                        Labels l = s.labels().without(replicaLabels);
+                        if (l != s.labels()) {
+                            s = relabeled(s, l);
+                        }
+                    }
+                    if (relabel) {
+                        // hold everything back: removing labels may have changed the order
+                        inOrder &= previous == null || previous.compareTo(s.labels()) <= 0;
+                        previous = s.labels();
+                        batch.add(s);
+                        continue;
+                    }
+                    batch.add(s);
+                    if (batch.size() == BATCH) {
+                        stream.publish(batch);
+                        batch = new ArrayList<>(BATCH);
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException();
+                    }
                 }
-                if (set.err() != null) {
-                    throw set.err();
+                if (relabel && !inOrder) {
+                    // stable: replicas of one series keep the endpoint's order
+                    batch.sort((x, y) -> x.labels().compareTo(y.labels()));
                 }
-                synchronized (warnings) {
-                    warnings.addAll(set.warnings());
-                }
-                return list;
-            }, warnings);
-            List<Series> all = new ArrayList<>();
-            for (List<Series> a : answers) {
-                all.addAll(a);
+                stream.publish(batch);
+                stream.finish(set.err(), set.warnings());
+            } catch (InterruptedException ex) {
+                stream.finish(ex, List.of());
+            } catch (RuntimeException ex) {
+                stream.finish(ex, set == null ? List.of() : set.warnings());
             }
-            // stable sort: replicas of one series stay in endpoint order
-            all.sort((x, y) -> x.labels().compareTo(y.labels()));
-            SeriesSet<Series> merged = withWarnings(SeriesSet.of(all), warnings);
-            return dedup ? deduplicator.deduplicate(merged, hints) : sameSeriesMerger.deduplicate(merged, hints);
+        }
+
+        /**
+         * A k-way merge of the endpoints' sorted streams (series with equal labels stay adjacent, in
+         * endpoint order). A failing endpoint becomes a warning, or with partial responses off ends the
+         * set with {@link #err()}.
+         */
+        private final class MergedSeriesSet implements SeriesSet<Series> {
+            private final List<EndpointStream> streams;
+            private final long deadline;
+            private final java.util.PriorityQueue<EndpointStream> heads;
+            private final List<String> warnings = new ArrayList<>();
+            private boolean started;
+            private Series current;
+            private Exception err;
+
+            MergedSeriesSet(List<EndpointStream> streams, long deadline) {
+                this.streams = streams;
+                this.deadline = deadline;
+                this.heads = new java.util.PriorityQueue<>(Math.max(1, streams.size()), (a, b) -> {
+                    int c = a.head.labels().compareTo(b.head.labels());
+                    return c != 0 ? c : Integer.compare(a.index, b.index);
+                });
+            }
+
+            @Override
+            public boolean next() {
+                if (err != null) {
+                    return false;
+                }
+                if (streams.size() == 1) {
+                    current = advance(streams.get(0));
+                    return current != null;
+                }
+                if (!started) {
+                    started = true;
+                    for (EndpointStream s : streams) {
+                        if (advance(s) != null) {
+                            heads.add(s);
+                        }
+                    }
+                } else if (current != null) {
+                    // the stream that gave the current series moves on
+                    EndpointStream last = heads.poll();
+                    if (last != null && advance(last) != null) {
+                        heads.add(last);
+                    }
+                }
+                if (err != null || heads.isEmpty()) {
+                    current = null;
+                    return false;
+                }
+                current = heads.peek().head;
+                return true;
+            }
+
+            /** The stream's next series (also kept as its head), or null at its end or failure. */
+            private Series advance(EndpointStream s) {
+                if (s.drained) {
+                    return null;
+                }
+                try {
+                    s.head = s.take(deadline);
+                    if (s.head == null && s.failure != null) {
+                        fail(s, s.failure);
+                    }
+                } catch (TimeoutException e) {
+                    s.task.cancel(true);
+                    s.head = null;
+                    fail(s, new TimeoutException("timed out after " + timeoutMillis + "ms"));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    s.head = null;
+                    err = new EndpointException("interrupted while waiting for " + s.address, e);
+                }
+                if (s.head == null) {
+                    s.drained = true;
+                    warnings.addAll(s.warnings);
+                }
+                return s.head;
+            }
+
+            private void fail(EndpointStream s, Exception cause) {
+                String message = "endpoint " + s.address + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+                if (partialResponse) {
+                    warnings.add(message);
+                } else {
+                    err = new EndpointException(message, cause);
+                }
+            }
+
+            @Override
+            public Series at() {
+                return current;
+            }
+
+            @Override
+            public Exception err() {
+                return err;
+            }
+
+            @Override
+            public List<String> warnings() {
+                return warnings;
+            }
         }
 
         @Override
@@ -180,6 +340,10 @@ public final class ProxyQueryable implements Queryable {
         @Override
         public void close() {
             synchronized (open) {
+                for (EndpointStream s : selections) {
+                    s.task.cancel(true);
+                }
+                selections.clear();
                 for (Querier q : open) {
                     q.close();
                 }
@@ -207,22 +371,69 @@ public final class ProxyQueryable implements Queryable {
         };
     }
 
-    private static SeriesSet<Series> withWarnings(SeriesSet<Series> set, List<String> warnings) {
-        return new SeriesSet<>() {
-            @Override
-            public boolean next() {
-                return set.next();
-            }
+    /** Series per hand-over from a producing thread to the merge. */
+    private static final int BATCH = 128;
 
-            @Override
-            public Series at() {
-                return set.at();
-            }
+    /**
+     * One endpoint's answer on its way from the thread reading it to the merge: batches are handed over
+     * under a lock, then read without one. Unbounded, so a producer never waits for the merge (a
+     * bounded fan-out pool could otherwise deadlock); it holds no more than a fully read answer would.
+     */
+    private static final class EndpointStream {
+        final String address;
+        final int index;
+        Future<?> task;
+        Series head;
+        boolean drained;
+        private List<Series> pending = new ArrayList<>();
+        private boolean finished;
+        private List<Series> local = List.of();
+        private int localNext;
+        Exception failure;
+        List<String> warnings = List.of();
 
-            @Override
-            public List<String> warnings() {
-                return warnings;
+        EndpointStream(String address, int index) {
+            this.address = address;
+            this.index = index;
+        }
+
+        synchronized void publish(List<Series> batch) {
+            if (!batch.isEmpty()) {
+                pending.addAll(batch);
+                notifyAll();
             }
-        };
+        }
+
+        synchronized void finish(Exception failure, List<String> warnings) {
+            if (!finished) {
+                this.failure = failure;
+                this.warnings = List.copyOf(warnings);
+                finished = true;
+                notifyAll();
+            }
+        }
+
+        /** The next series, or null at the end (with {@link #failure} set when it failed). */
+        Series take(long deadlineNanos) throws InterruptedException, TimeoutException {
+            if (localNext < local.size()) {
+                return local.get(localNext++);
+            }
+            synchronized (this) {
+                while (pending.isEmpty() && !finished) {
+                    long wait = deadlineNanos - System.nanoTime();
+                    if (wait <= 0) {
+                        throw new TimeoutException();
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, wait);
+                }
+                if (pending.isEmpty()) {
+                    return null;
+                }
+                local = pending;
+                pending = new ArrayList<>();
+            }
+            localNext = 1;
+            return local.get(0);
+        }
     }
 }

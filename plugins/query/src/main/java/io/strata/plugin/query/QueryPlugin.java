@@ -4,8 +4,10 @@ import com.typesafe.config.Config;
 import io.strata.api.plugin.Factory;
 import io.strata.api.plugin.Plugin;
 import io.strata.api.plugin.Role;
+import io.strata.api.storage.Querier;
 import io.strata.api.storage.Queryable;
 import io.strata.plugin.storeapi.EndpointInfo;
+import io.strata.plugin.storeapi.SeriesOptions;
 import io.strata.plugin.storeapi.StoreApiClient;
 import java.time.Duration;
 import java.util.List;
@@ -26,22 +28,44 @@ public final class QueryPlugin implements Plugin {
             Config c = context.config();
             Duration timeout = c.getDuration("endpoint-select-timeout");
             int maxMessage = (int) Math.min(Integer.MAX_VALUE, context.rootConfig().getMemorySize("strata.grpc.max-message-size").toBytes());
-            return new QueryRole(context, address -> storeApi(StoreApiClient.connect(address, timeout, maxMessage)));
+            int window = (int) Math.min(Integer.MAX_VALUE, c.getMemorySize("endpoint-flow-control-window").toBytes());
+            return new QueryRole(context, address -> storeApi(StoreApiClient.connect(address, timeout, maxMessage, window)));
         }));
     }
 
     private static RemoteStore storeApi(StoreApiClient client) {
         return new RemoteStore() {
+            /** Whether the endpoint's last Info said it removes replica labels itself. */
+            private volatile boolean withoutReplicaLabels;
+            private final ReplicaLabelQueryable queryable = new ReplicaLabelQueryable() {
+                @Override
+                public boolean removesLabelsSorted() {
+                    return withoutReplicaLabels;
+                }
+
+                @Override
+                public Querier querier(long minTime, long maxTime, List<String> withoutLabels, boolean abortOnPartialResponse) {
+                    return client.querier(minTime, maxTime, new SeriesOptions(false, withoutLabels, abortOnPartialResponse,
+                            SeriesOptions.DEFAULT_BATCH_SIZE));
+                }
+
+                @Override
+                public Querier querier(long minTime, long maxTime) {
+                    return client.querier(minTime, maxTime);
+                }
+            };
+
             @Override
             public Info info() {
                 EndpointInfo i = client.info();
+                withoutReplicaLabels = i.supportsWithoutReplicaLabels();
                 return new Info(i.componentType(), i.labelSets(), i.storeApi() ? i.minTime() : Long.MAX_VALUE,
                         i.storeApi() ? i.maxTime() : Long.MIN_VALUE);
             }
 
             @Override
             public Queryable queryable() {
-                return client;
+                return queryable;
             }
 
             @Override

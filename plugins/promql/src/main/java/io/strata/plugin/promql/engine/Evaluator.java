@@ -201,13 +201,14 @@ final class Evaluator {
         SelectHints hints = new SelectHints(mint, maxt, step, hintFunction, hintGrouping, hintBy, range, 0);
         SeriesSet<Series> set = q.select(false, hints, vs.matchers().toArray(new Matcher[0]));
         checkNow();
-        for (String w : set.warnings()) {
-            annotations.storageWarning(w);
-        }
         return set;
     }
 
-    private static void checkSeriesSet(SeriesSet<?> set) {
+    /** After a set was read to its end: its warnings (complete only now, for streaming sets) and its error. */
+    private void checkSeriesSet(SeriesSet<?> set) {
+        for (String w : set.warnings()) {
+            annotations.storageWarning(w);
+        }
         Exception err = set.err();
         if (err != null) {
             throw new QueryException(QueryException.Kind.INTERNAL, "error querying storage: " + err.getMessage(), err);

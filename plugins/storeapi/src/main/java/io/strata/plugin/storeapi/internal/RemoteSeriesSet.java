@@ -5,8 +5,6 @@ import io.grpc.Status;
 import io.strata.api.storage.ChunkSeries;
 import io.strata.api.storage.SeriesSet;
 import io.strata.plugin.storeapi.StoreApiException;
-import io.strata.proto.thanos.store.Series;
-import io.strata.proto.thanos.store.SeriesResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,17 +17,17 @@ import java.util.List;
 public final class RemoteSeriesSet implements SeriesSet<ChunkSeries> {
     private final String address;
     private final Context.CancellableContext context;
-    private final Iterator<SeriesResponse> frames;
+    private final Iterator<SeriesWire.Frame> frames;
     private final List<String> warnings = new ArrayList<>();
-    private List<Series> batch = List.of();
+    private List<DecodedSeries> batch = List.of();
     private int batchNext;
-    private Series lookahead;
+    private DecodedSeries lookahead;
     private ChunkSeries current;
     private Exception err;
     private boolean done;
 
     /** {@code frames} must have been started inside {@code context}, which this set cancels when it ends early. */
-    public RemoteSeriesSet(String address, Context.CancellableContext context, Iterator<SeriesResponse> frames) {
+    public RemoteSeriesSet(String address, Context.CancellableContext context, Iterator<SeriesWire.Frame> frames) {
         this.address = address;
         this.context = context;
         this.frames = frames;
@@ -56,23 +54,20 @@ public final class RemoteSeriesSet implements SeriesSet<ChunkSeries> {
             return false;
         }
         try {
-            Series s = lookahead != null ? lookahead : read();
+            DecodedSeries s = lookahead != null ? lookahead : read();
             lookahead = null;
             if (s == null) {
                 finish();
                 return false;
             }
-            Series following = read();
-            if (following != null && following.getLabelsList().equals(s.getLabelsList())) {
-                Series.Builder joined = s.toBuilder();
-                while (following != null && following.getLabelsList().equals(s.getLabelsList())) {
-                    joined.addAllChunks(following.getChunksList());
-                    following = read();
-                }
-                s = joined.build();
+            DecodedSeries following = read();
+            while (following != null && following.labels().equals(s.labels())) {
+                // a series split over several messages (Thanos stores send long series in parts)
+                s.append(following);
+                following = read();
             }
             lookahead = following;
-            current = new RemoteChunkSeries(ProtoConversions.labels(s.getLabelsList()), s.getChunksList());
+            current = s;
             return true;
         } catch (io.grpc.StatusRuntimeException e) {
             err = new StoreApiException(address, e.getStatus(), e);
@@ -83,8 +78,8 @@ public final class RemoteSeriesSet implements SeriesSet<ChunkSeries> {
         return false;
     }
 
-    /** The next series message, from the current batch or the next frame; null at the end of the stream. */
-    private Series read() {
+    /** The next series message, from the current frame or the next one; null at the end of the stream. */
+    private DecodedSeries read() {
         while (true) {
             if (batchNext < batch.size()) {
                 return batch.get(batchNext++);
@@ -92,20 +87,13 @@ public final class RemoteSeriesSet implements SeriesSet<ChunkSeries> {
             if (!frames.hasNext()) {
                 return null;
             }
-            SeriesResponse r = frames.next();
-            switch (r.getResultCase()) {
-                case SERIES -> {
-                    return r.getSeries();
-                }
-                case WARNING -> warnings.add(address + ": " + r.getWarning());
-                case BATCH -> {
-                    batch = r.getBatch().getSeriesList();
-                    batchNext = 0;
-                }
-                default -> {
-                    // Hints and frames of kinds this client does not know carry nothing it needs.
-                }
+            SeriesWire.Frame f = frames.next();
+            if (f.warning() != null) {
+                warnings.add(address + ": " + f.warning());
             }
+            // frames of kinds this client does not know (hints) carry no series and nothing it needs
+            batch = f.series();
+            batchNext = 0;
         }
     }
 

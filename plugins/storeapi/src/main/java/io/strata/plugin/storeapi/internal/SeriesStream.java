@@ -1,6 +1,5 @@
 package io.strata.plugin.storeapi.internal;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.strata.api.labels.Labels;
@@ -8,12 +7,6 @@ import io.strata.api.storage.ChunkIterator;
 import io.strata.api.storage.ChunkQuerier;
 import io.strata.api.storage.ChunkSeries;
 import io.strata.api.storage.SeriesSet;
-import io.strata.proto.thanos.store.AggrChunk;
-import io.strata.proto.thanos.store.Chunk;
-import io.strata.proto.thanos.store.Series;
-import io.strata.proto.thanos.store.SeriesBatch;
-import io.strata.proto.thanos.store.SeriesResponse;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -41,13 +34,16 @@ public final class SeriesStream {
         ALL
     }
 
-    /** A series message with its final labels and the labels it had in the source. */
-    private record Entry(Labels source, Labels labels, Series series) {
+    /** An encoded series message with its final labels and the labels it had in the source. */
+    private record Entry(Labels source, Labels labels, byte[] series) {
     }
+
+    /** Bytes the stream may have queued before it waits for the client: a few batches of series. */
+    private static final int READY_THRESHOLD_BYTES = 1 << 20;
 
     private final ChunkQuerier querier;
     private final SeriesSet<ChunkSeries> set;
-    private final ServerCallStreamObserver<SeriesResponse> out;
+    private final ServerCallStreamObserver<byte[]> out;
     private final ExternalLabels external;
     private final Collection<String> withoutLabels;
     private final long minTime;
@@ -62,9 +58,11 @@ public final class SeriesStream {
     private boolean sourceDone;
     private long sent;
     private ChunkIterator reuse;
+    private final SeriesWire.Encoder encoder = new SeriesWire.Encoder();
+    private final List<byte[]> frameSeries = new ArrayList<>();
     private boolean finished;
 
-    public SeriesStream(ChunkQuerier querier, SeriesSet<ChunkSeries> set, ServerCallStreamObserver<SeriesResponse> out,
+    public SeriesStream(ChunkQuerier querier, SeriesSet<ChunkSeries> set, ServerCallStreamObserver<byte[]> out,
                         ExternalLabels external, Collection<String> withoutLabels, long minTime, long maxTime,
                         boolean skipChunks, long limit, long batchSize, Ordering ordering) {
         this.querier = querier;
@@ -82,6 +80,8 @@ public final class SeriesStream {
 
     /** Starts streaming; call from the service method. */
     public void start() {
+        // gRPC's default 32 KiB would hand the stream back to the event loop every frame or two
+        out.setOnReadyThreshold(READY_THRESHOLD_BYTES);
         out.setOnCancelHandler(this::finish);
         out.setOnReadyHandler(this::pump);
         pump();
@@ -93,14 +93,14 @@ public final class SeriesStream {
         }
         try {
             while (out.isReady()) {
-                SeriesResponse frame = nextFrame();
+                byte[] frame = nextFrame();
                 if (frame == null) {
                     if (set.err() != null) {
                         fail(set.err());
                         return;
                     }
                     for (String w : set.warnings()) {
-                        out.onNext(SeriesResponse.newBuilder().setWarning(w).build());
+                        out.onNext(SeriesWire.Encoder.warning(w));
                     }
                     finish();
                     out.onCompleted();
@@ -113,23 +113,19 @@ public final class SeriesStream {
         }
     }
 
-    private SeriesResponse nextFrame() {
-        if (batchSize == 1) {
-            Series s = nextSeries();
-            return s == null ? null : SeriesResponse.newBuilder().setSeries(s).build();
-        }
-        SeriesBatch.Builder batch = SeriesBatch.newBuilder();
+    private byte[] nextFrame() {
+        frameSeries.clear();
         for (int i = 0; i < batchSize; i++) {
-            Series s = nextSeries();
+            byte[] s = nextSeries();
             if (s == null) {
                 break;
             }
-            batch.addSeries(s);
+            frameSeries.add(s);
         }
-        return batch.getSeriesCount() == 0 ? null : SeriesResponse.newBuilder().setBatch(batch).build();
+        return frameSeries.isEmpty() ? null : SeriesWire.Encoder.frame(frameSeries, batchSize > 1);
     }
 
-    private Series nextSeries() {
+    private byte[] nextSeries() {
         if (sent >= limit) {
             return null;
         }
@@ -212,36 +208,15 @@ public final class SeriesStream {
                 break;
             }
             ChunkSeries cs = set.at();
-            Series.Builder b = Series.newBuilder();
-            ChunkIterator it = cs.chunks(reuse);
-            reuse = it;
-            boolean any = false;
-            while (it.next()) {
-                if (it.maxTime() < minTime || it.minTime() > maxTime) {
-                    continue;
-                }
-                any = true;
-                if (skipChunks) {
-                    break;
-                }
-                int encoding = ProtoConversions.thanosEncoding(it.encoding());
-                if (encoding < 0) {
-                    throw new IllegalStateException("series " + cs.labels() + ": chunk encoding " + it.encoding() + " has no StoreAPI number");
-                }
-                ByteBuffer bytes = it.bytes();
-                b.addChunks(AggrChunk.newBuilder().setMinTime(it.minTime()).setMaxTime(it.maxTime())
-                        .setRaw(Chunk.newBuilder().setTypeValue(encoding).setData(ByteString.copyFrom(bytes.duplicate()))));
-            }
-            if (it.err() != null) {
-                throw new IllegalStateException("series " + cs.labels() + ": " + it.err().getMessage(), it.err());
-            }
-            if (!any) {
-                continue;
-            }
             Labels source = cs.labels();
             Labels labels = external.extend(source).without(withoutLabels);
-            ProtoConversions.addLabels(labels, b::addLabels);
-            return new Entry(source, labels, b.build());
+            encoder.startSeries(labels);
+            ChunkIterator it = cs.chunks(reuse);
+            reuse = it;
+            if (!SeriesWire.chunks(encoder, it, minTime, maxTime, skipChunks, source)) {
+                continue;
+            }
+            return new Entry(source, labels, encoder.endSeries());
         }
         sourceDone = true;
         return null;

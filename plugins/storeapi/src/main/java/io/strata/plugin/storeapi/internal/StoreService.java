@@ -1,6 +1,12 @@
 package io.strata.plugin.storeapi.internal;
 
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.strata.api.labels.Labels;
@@ -26,7 +32,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The {@code thanos.Store} service over a chunk source. */
-public final class StoreService extends StoreGrpc.StoreImplBase {
+public final class StoreService implements StoreGrpc.AsyncService, BindableService {
     /** Selects every series; used when all matchers were on external labels. */
     private static final Matcher MATCH_ALL = Matcher.regex(io.strata.api.labels.Labels.METRIC_NAME, ".*");
 
@@ -38,9 +44,38 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
         this.external = external;
     }
 
+    /**
+     * The service with {@code Series} answering in frames that {@link SeriesWire} encodes; the other
+     * methods, the service's name and its schema (for reflection) are the generated ones.
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        ServerServiceDefinition generated = StoreGrpc.bindService(this);
+        MethodDescriptor<SeriesRequest, SeriesResponse> seriesMethod = StoreGrpc.getSeriesMethod();
+        MethodDescriptor<SeriesRequest, byte[]> encoded = seriesMethod.toBuilder(seriesMethod.getRequestMarshaller(), SeriesWire.ENCODED).build();
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(StoreGrpc.SERVICE_NAME)
+                .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
+        for (MethodDescriptor<?, ?> m : generated.getServiceDescriptor().getMethods()) {
+            descriptor.addMethod(m.getFullMethodName().equals(seriesMethod.getFullMethodName()) ? encoded : m);
+        }
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(descriptor.build());
+        for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+            if (!m.getMethodDescriptor().getFullMethodName().equals(seriesMethod.getFullMethodName())) {
+                b.addMethod(m);
+            }
+        }
+        b.addMethod(encoded, ServerCalls.asyncServerStreamingCall(this::seriesEncoded));
+        return b.build();
+    }
+
     @Override
     public void series(SeriesRequest request, StreamObserver<SeriesResponse> responseObserver) {
-        ServerCallStreamObserver<SeriesResponse> out = (ServerCallStreamObserver<SeriesResponse>) responseObserver;
+        // bindService routes Series to seriesEncoded; this one is only reached by calling it directly
+        responseObserver.onError(Status.INTERNAL.withDescription("Series is served through bindService()").asRuntimeException());
+    }
+
+    private void seriesEncoded(SeriesRequest request, StreamObserver<byte[]> responseObserver) {
+        ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) responseObserver;
         Matcher[] matchers;
         try {
             checkRange(request.getMinTime(), request.getMaxTime(), "min_time", "max_time");

@@ -25,7 +25,14 @@ final class ChunkSampleIteratorTest {
     }
 
     private static ChunkSampleIterator over(List<AggrChunk> chunks, long min, long max) {
-        return new ChunkSampleIterator().reset(new RemoteChunkSeries.RawChunkIterator().reset(chunks), min, max);
+        DecodedSeries series = new DecodedSeries(io.strata.api.labels.Labels.EMPTY);
+        for (AggrChunk c : chunks) {
+            if (c.hasRaw()) {
+                series.add(c.getMinTime(), c.getMaxTime(), ProtoConversions.prometheusEncoding(c.getRaw().getTypeValue()),
+                        c.getRaw().getTypeValue(), c.getRaw().getData().asReadOnlyByteBuffer());
+            }
+        }
+        return new ChunkSampleIterator().reset(series.chunks(null), min, max);
     }
 
     private static List<Long> times(ChunkSampleIterator it) {

@@ -1,0 +1,530 @@
+package io.strata.plugin.storeapi.internal;
+
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.strata.api.labels.Labels;
+import io.strata.api.storage.ChunkIterator;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code Series} stream of the StoreAPI written and read without protobuf-java's object graph:
+ * the answer to one {@code Series} call is tens of thousands of small messages, and building then
+ * serializing (or parsing then converting) a message object per label costs more than everything
+ * else the hop does. The bytes are exactly those protobuf-java writes for the same
+ * {@code SeriesResponse} (fields in number order, proto3 defaults omitted), so any StoreAPI peer —
+ * Thanos included — reads and writes them unchanged.
+ *
+ * <p>Writing: {@link Encoder} turns series into {@code thanos.Series} message bodies and those into
+ * {@code SeriesResponse} frames, caching the UTF-8 form of label strings it has already seen.
+ * Reading: {@link #decoder()} gives a gRPC marshaller that decodes a frame straight into
+ * {@link DecodedSeries} (labels as shared strings, chunk bytes as views into the frame).
+ */
+public final class SeriesWire {
+    // field tags: (number << 3) | wire type, where 0 = varint and 2 = length-delimited
+    private static final int RESPONSE_SERIES = 1 << 3 | 2;
+    private static final int RESPONSE_WARNING = 2 << 3 | 2;
+    private static final int RESPONSE_BATCH = 4 << 3 | 2;
+    private static final int BATCH_SERIES = 1 << 3 | 2;
+    private static final int SERIES_LABEL = 1 << 3 | 2;
+    private static final int SERIES_CHUNK = 2 << 3 | 2;
+    private static final int LABEL_NAME = 1 << 3 | 2;
+    private static final int LABEL_VALUE = 2 << 3 | 2;
+    private static final int AGGR_MIN_TIME = 1 << 3;
+    private static final int AGGR_MAX_TIME = 2 << 3;
+    private static final int AGGR_RAW = 3 << 3 | 2;
+    private static final int CHUNK_TYPE = 1 << 3;
+    private static final int CHUNK_DATA = 2 << 3 | 2;
+
+    /** Slots of the string caches on both sides (a power of two). */
+    private static final int CACHE_SLOTS = 4096;
+
+    private SeriesWire() {
+    }
+
+    /** A marshaller for responses that are already encoded frames. */
+    public static final MethodDescriptor.Marshaller<byte[]> ENCODED = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    // ------------------------------------------------------------------ writing
+
+    /** Encodes the series of one call. Not thread-safe; one per stream. */
+    public static final class Encoder {
+        /**
+         * Recently seen label strings and their UTF-8 bytes, direct-mapped by identity (TSDB label strings
+         * are shared instances): repeated names and values are encoded once, unique ones cost one slot.
+         */
+        private final String[] cachedStrings = new String[CACHE_SLOTS];
+        private final byte[][] cachedBytes = new byte[CACHE_SLOTS][];
+        private byte[] buf = new byte[4096];
+        private int pos;
+
+        /** Starts a series: writes its labels. Follow with {@link #chunk} calls and {@link #endSeries}. */
+        public void startSeries(Labels labels) {
+            pos = 0;
+            for (int i = 0; i < labels.size(); i++) {
+                byte[] name = bytes(labels.name(i));
+                byte[] value = bytes(labels.value(i));
+                int size = fieldSize(name.length) + fieldSize(value.length);
+                ensure(1 + 5 + size);
+                buf[pos++] = SERIES_LABEL;
+                varint(size);
+                bytesField(LABEL_NAME, name);
+                bytesField(LABEL_VALUE, value);
+            }
+        }
+
+        /** Adds a raw chunk ({@code type} in Thanos numbering, XOR = 0). */
+        public void chunk(long minTime, long maxTime, int type, ByteBuffer data) {
+            int len = data.remaining();
+            int chunkSize = (type == 0 ? 0 : 1 + varintSize(type)) + fieldSize(len);
+            int aggrSize = (minTime == 0 ? 0 : 1 + varintSize(minTime)) + (maxTime == 0 ? 0 : 1 + varintSize(maxTime))
+                    + 1 + varintSize(chunkSize) + chunkSize;
+            ensure(1 + 5 + aggrSize);
+            buf[pos++] = SERIES_CHUNK;
+            varint(aggrSize);
+            if (minTime != 0) {
+                buf[pos++] = AGGR_MIN_TIME;
+                varint(minTime);
+            }
+            if (maxTime != 0) {
+                buf[pos++] = AGGR_MAX_TIME;
+                varint(maxTime);
+            }
+            buf[pos++] = AGGR_RAW;
+            varint(chunkSize);
+            if (type != 0) {
+                buf[pos++] = CHUNK_TYPE;
+                varint(type);
+            }
+            if (len > 0) {
+                buf[pos++] = CHUNK_DATA;
+                varint(len);
+                data.duplicate().get(buf, pos, len);
+                pos += len;
+            }
+        }
+
+        /** The body of the series written since {@link #startSeries}. */
+        public byte[] endSeries() {
+            return Arrays.copyOf(buf, pos);
+        }
+
+        /** A {@code SeriesResponse} carrying one series (as {@code series}) or several (as a {@code batch}). */
+        public static byte[] frame(List<byte[]> series, boolean batch) {
+            if (!batch) {
+                if (series.size() != 1) {
+                    throw new IllegalArgumentException("an unbatched frame holds one series, not " + series.size());
+                }
+                return wrap(RESPONSE_SERIES, series.get(0));
+            }
+            int inner = 0;
+            for (byte[] s : series) {
+                inner += fieldSize(s.length);
+            }
+            byte[] out = new byte[1 + varintSize(inner) + inner];
+            int p = 0;
+            out[p++] = RESPONSE_BATCH;
+            p = putVarint(out, p, inner);
+            for (byte[] s : series) {
+                out[p++] = BATCH_SERIES;
+                p = putVarint(out, p, s.length);
+                System.arraycopy(s, 0, out, p, s.length);
+                p += s.length;
+            }
+            return out;
+        }
+
+        /** A {@code SeriesResponse} carrying a warning. */
+        public static byte[] warning(String text) {
+            return wrap(RESPONSE_WARNING, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static byte[] wrap(int tag, byte[] body) {
+            byte[] out = new byte[1 + varintSize(body.length) + body.length];
+            out[0] = (byte) tag;
+            int p = putVarint(out, 1, body.length);
+            System.arraycopy(body, 0, out, p, body.length);
+            return out;
+        }
+
+        private byte[] bytes(String s) {
+            int slot = System.identityHashCode(s) & (CACHE_SLOTS - 1);
+            if (cachedStrings[slot] == s) {
+                return cachedBytes[slot];
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            cachedStrings[slot] = s;
+            cachedBytes[slot] = b;
+            return b;
+        }
+
+        private void bytesField(int tag, byte[] b) {
+            if (b.length == 0) {
+                return;
+            }
+            ensure(1 + 5 + b.length);
+            buf[pos++] = (byte) tag;
+            varint(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        private void ensure(int more) {
+            if (pos + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            }
+        }
+
+        private void varint(long v) {
+            pos = putVarint(buf, pos, v);
+        }
+    }
+
+    /** Size of a length-delimited field of {@code len} bytes (0 when empty: proto3 omits it). */
+    private static int fieldSize(int len) {
+        return len == 0 ? 0 : 1 + varintSize(len) + len;
+    }
+
+    static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int putVarint(byte[] out, int p, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[p++] = (byte) v;
+        return p;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** One received {@code SeriesResponse}: its series (possibly none) and its warning, if it was one. */
+    public record Frame(List<DecodedSeries> series, String warning) {
+    }
+
+    /** A marshaller that decodes frames; one per call (it keeps the call's label strings). */
+    public static MethodDescriptor.Marshaller<Frame> decoder() {
+        return new Decoder();
+    }
+
+    private static final class Decoder implements MethodDescriptor.Marshaller<Frame> {
+        private final StringTable strings = new StringTable();
+
+        @Override
+        public InputStream stream(Frame value) {
+            throw new UnsupportedOperationException("the series decoder only reads");
+        }
+
+        @Override
+        public Frame parse(InputStream stream) {
+            byte[] b;
+            try {
+                b = readAll(stream);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Reader r = new Reader(b, 0, b.length);
+            List<DecodedSeries> series = new ArrayList<>();
+            String warning = null;
+            while (r.more()) {
+                int tag = r.tag();
+                switch (tag) {
+                    case RESPONSE_SERIES -> series.add(series(r.sub()));
+                    case RESPONSE_WARNING -> warning = r.string();
+                    case RESPONSE_BATCH -> {
+                        Reader batch = r.sub();
+                        while (batch.more()) {
+                            if (batch.tag() == BATCH_SERIES) {
+                                series.add(series(batch.sub()));
+                            } else {
+                                batch.skip(batch.lastTag);
+                            }
+                        }
+                    }
+                    default -> r.skip(tag);
+                }
+            }
+            return new Frame(series, warning);
+        }
+
+        private DecodedSeries series(Reader r) {
+            List<String> pairs = new ArrayList<>(16);
+            DecodedSeries s = new DecodedSeries();
+            while (r.more()) {
+                int tag = r.tag();
+                if (tag == SERIES_LABEL) {
+                    Reader l = r.sub();
+                    String name = "";
+                    String value = "";
+                    while (l.more()) {
+                        int t = l.tag();
+                        if (t == LABEL_NAME) {
+                            name = l.string(strings);
+                        } else if (t == LABEL_VALUE) {
+                            value = l.string(strings);
+                        } else {
+                            l.skip(t);
+                        }
+                    }
+                    pairs.add(name);
+                    pairs.add(value);
+                } else if (tag == SERIES_CHUNK) {
+                    chunk(r.sub(), s);
+                } else {
+                    r.skip(tag);
+                }
+            }
+            s.labels = labels(pairs);
+            return s;
+        }
+
+        private static void chunk(Reader r, DecodedSeries s) {
+            long min = 0;
+            long max = 0;
+            int type = 0;
+            ByteBuffer data = null;
+            boolean raw = false;
+            while (r.more()) {
+                int tag = r.tag();
+                if (tag == AGGR_MIN_TIME) {
+                    min = r.varint();
+                } else if (tag == AGGR_MAX_TIME) {
+                    max = r.varint();
+                } else if (tag == AGGR_RAW) {
+                    raw = true;
+                    Reader c = r.sub();
+                    while (c.more()) {
+                        int t = c.tag();
+                        if (t == CHUNK_TYPE) {
+                            type = (int) c.varint();
+                        } else if (t == CHUNK_DATA) {
+                            data = c.bytes();
+                        } else {
+                            c.skip(t);
+                        }
+                    }
+                } else {
+                    r.skip(tag);
+                }
+            }
+            if (raw) {
+                s.add(min, max, ProtoConversions.prometheusEncoding(type), type,
+                        data == null ? ByteBuffer.allocate(0) : data);
+            }
+        }
+
+        /** Labels from the wire; sorted and de-duplicated when the sender did not. */
+        private static Labels labels(List<String> pairs) {
+            boolean clean = true;
+            for (int i = 0; i < pairs.size(); i += 2) {
+                if (pairs.get(i).isEmpty() || pairs.get(i + 1).isEmpty()
+                        || i > 0 && Labels.compareUtf8(pairs.get(i - 2), pairs.get(i)) >= 0) {
+                    clean = false;
+                    break;
+                }
+            }
+            if (clean) {
+                return Labels.wrapSorted(pairs.toArray(new String[0]));
+            }
+            Labels.Builder b = new Labels.Builder();
+            for (int i = 0; i < pairs.size(); i += 2) {
+                if (!pairs.get(i).isEmpty()) {
+                    b.set(pairs.get(i), pairs.get(i + 1));
+                }
+            }
+            return b.build();
+        }
+
+        private static byte[] readAll(InputStream in) throws IOException {
+            if (in instanceof KnownLength) {
+                int n = in.available();
+                byte[] b = new byte[n];
+                int off = 0;
+                while (off < n) {
+                    int r = in.read(b, off, n - off);
+                    if (r < 0) {
+                        throw new IOException("frame ended after " + off + " of " + n + " bytes");
+                    }
+                    off += r;
+                }
+                if (in.read() >= 0) {
+                    throw new IOException("frame longer than the " + n + " bytes announced");
+                }
+                return b;
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** A protobuf reader over a slice of an array. */
+    private static final class Reader {
+        private final byte[] b;
+        private int p;
+        private final int end;
+        int lastTag;
+
+        Reader(byte[] b, int from, int end) {
+            this.b = b;
+            this.p = from;
+            this.end = end;
+        }
+
+        boolean more() {
+            return p < end;
+        }
+
+        int tag() {
+            long t = varint();
+            if (t <= 0 || t > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("malformed SeriesResponse: bad field tag " + t + " at byte " + p);
+            }
+            lastTag = (int) t;
+            return lastTag;
+        }
+
+        long varint() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (p >= end) {
+                    throw new IllegalArgumentException("malformed SeriesResponse: truncated varint");
+                }
+                byte x = b[p++];
+                v |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("malformed SeriesResponse: varint longer than 10 bytes");
+        }
+
+        private int length() {
+            long n = varint();
+            if (n < 0 || n > end - p) {
+                throw new IllegalArgumentException("malformed SeriesResponse: field of " + n + " bytes with " + (end - p) + " left");
+            }
+            return (int) n;
+        }
+
+        Reader sub() {
+            int n = length();
+            Reader r = new Reader(b, p, p + n);
+            p += n;
+            return r;
+        }
+
+        ByteBuffer bytes() {
+            int n = length();
+            ByteBuffer out = ByteBuffer.wrap(b, p, n).slice();
+            p += n;
+            return out;
+        }
+
+        String string() {
+            int n = length();
+            String s = new String(b, p, n, StandardCharsets.UTF_8);
+            p += n;
+            return s;
+        }
+
+        String string(StringTable table) {
+            int n = length();
+            String s = table.get(b, p, n);
+            p += n;
+            return s;
+        }
+
+        void skip(int tag) {
+            switch (tag & 7) {
+                case 0 -> varint();
+                case 1 -> advance(8);
+                case 2 -> advance(length());
+                case 5 -> advance(4);
+                default -> throw new IllegalArgumentException("malformed SeriesResponse: wire type " + (tag & 7));
+            }
+        }
+
+        private void advance(int n) {
+            if (n > end - p) {
+                throw new IllegalArgumentException("malformed SeriesResponse: truncated field");
+            }
+            p += n;
+        }
+    }
+
+    /**
+     * Strings by their UTF-8 bytes, so that the label names and values a call repeats are decoded once
+     * and shared (equal labels then compare by identity). Direct-mapped by content hash: a unique value
+     * takes a slot from an older one and nothing grows.
+     */
+    static final class StringTable {
+        private final byte[][] keys = new byte[CACHE_SLOTS][];
+        private final String[] values = new String[CACHE_SLOTS];
+
+        String get(byte[] b, int off, int len) {
+            int h = len;
+            for (int i = off; i < off + len; i++) {
+                h = 31 * h + b[i];
+            }
+            int slot = (h ^ h >>> 15) & (CACHE_SLOTS - 1);
+            byte[] k = keys[slot];
+            if (k != null && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
+                return values[slot];
+            }
+            String s = new String(b, off, len, StandardCharsets.UTF_8);
+            keys[slot] = Arrays.copyOfRange(b, off, off + len);
+            values[slot] = s;
+            return s;
+        }
+    }
+
+    /** Encodes the chunks of a chunk iterator inside [minTime, maxTime]; false when none was. */
+    static boolean chunks(Encoder e, ChunkIterator it, long minTime, long maxTime, boolean skipChunks, Labels labelsForErrors) {
+        boolean any = false;
+        while (it.next()) {
+            if (it.maxTime() < minTime || it.minTime() > maxTime) {
+                continue;
+            }
+            any = true;
+            if (skipChunks) {
+                break;
+            }
+            int type = ProtoConversions.thanosEncoding(it.encoding());
+            if (type < 0) {
+                throw new IllegalStateException("series " + labelsForErrors + ": chunk encoding " + it.encoding() + " has no StoreAPI number");
+            }
+            e.chunk(it.minTime(), it.maxTime(), type, it.bytes());
+        }
+        if (it.err() != null) {
+            throw new IllegalStateException("series " + labelsForErrors + ": " + it.err().getMessage(), it.err());
+        }
+        return any;
+    }
+}
