@@ -48,6 +48,15 @@ final class ApiJson {
         return valueExact(v);
     }
 
+    /** Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits, never in 'e' form. */
+    static String plainValue(double v) {
+        double abs = Math.abs(v);
+        if (Double.isNaN(v) || Double.isInfinite(v) || v == 0 || (abs >= 1e-6 && abs < 1e21)) {
+            return value(v);
+        }
+        return shortest(v).toPlainString();
+    }
+
     /** The same as {@link #value} for finite non-zero values, always through the exact decimal. */
     static String valueExact(double v) {
         double abs = Math.abs(v);

@@ -471,15 +471,13 @@ public final class PrometheusHttpApi {
         }
     }
 
+    /** The syntax tree, in Prometheus's shape (the tree view of PromLens and the Prometheus UI reads it). */
     private void parseQuery(HttpRequest req, JsonGenerator g) throws IOException {
         String expr = required(req, "query");
         try {
             var parsed = Parser.parse(expr);
-            g.writeObjectFieldStart("data");
-            g.writeStringField("type", parsed.getClass().getSimpleName());
-            g.writeStringField("valueType", parsed.type().toString().toLowerCase(java.util.Locale.ROOT));
-            g.writeStringField("expression", Printer.print(parsed));
-            g.writeEndObject();
+            g.writeFieldName("data");
+            AstJson.write(g, parsed);
         } catch (ParseException e) {
             throw new ApiException(ApiException.BAD_DATA, "invalid parameter \"query\": " + e.getMessage());
         }

@@ -118,6 +118,30 @@ class PrometheusHttpApiTest {
     }
 
     @Test
+    void parseQueryReturnsTheSyntaxTree() throws Exception {
+        assertEquals("{\"status\":\"success\",\"data\":{\"expr\":{\"anchored\":false,\"matchers\":[{\"name\":\"job\","
+                + "\"type\":\"=\",\"value\":\"api\"},{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"up\"}],\"name\":\"up\","
+                + "\"offset\":0,\"offsetExpr\":null,\"smoothed\":false,\"startOrEnd\":null,\"timestamp\":null,"
+                + "\"type\":\"vectorSelector\"},\"grouping\":[],\"op\":\"sum\",\"param\":null,\"type\":\"aggregation\","
+                + "\"without\":false}}", call("/api/v1/parse_query", "query=sum(up%7Bjob%3D%22api%22%7D)").body);
+        Answer bad = call("/api/v1/parse_query", "query=sum(foo");
+        assertEquals(400, bad.status);
+        assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"query\\\": "
+                + "1:8: parse error: unclosed left parenthesis\"}", bad.body);
+        assertEquals(400, call("/api/v1/parse_query", "").status);
+    }
+
+    @Test
+    void plainValuesNeverUseExponents() {
+        assertEquals("0.0000001", ApiJson.plainValue(1e-7));
+        assertEquals("1000000000000000000000", ApiJson.plainValue(1e21));
+        assertEquals("-0.000000000000000000123", ApiJson.plainValue(-1.23e-19));
+        assertEquals("0.5", ApiJson.plainValue(0.5));
+        assertEquals("-0", ApiJson.plainValue(-0.0));
+        assertEquals("+Inf", ApiJson.plainValue(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
     void valueFormattingFollowsGo() {
         assertEquals("0.1", ApiJson.value(0.1));
         assertEquals("1000000", ApiJson.value(1e6));

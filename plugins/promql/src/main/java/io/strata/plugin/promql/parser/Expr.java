@@ -27,8 +27,20 @@ public sealed interface Expr permits Expr.NumberLiteral, Expr.StringLiteral, Exp
         END
     }
 
-    /** A float literal. */
-    record NumberLiteral(double value) implements Expr {
+    /**
+     * A float literal; {@code duration} is set when it was written as a duration such as {@code 5m} (the value is
+     * then in seconds), so that it prints back as one.
+     */
+    record NumberLiteral(double value, boolean duration) implements Expr {
+        public NumberLiteral(double value) {
+            this(value, false);
+        }
+
+        /** The same literal with the opposite sign. */
+        public NumberLiteral negate() {
+            return new NumberLiteral(-value, duration);
+        }
+
         @Override
         public ValueType type() {
             return ValueType.SCALAR;

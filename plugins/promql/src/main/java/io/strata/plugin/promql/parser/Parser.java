@@ -240,7 +240,7 @@ public final class Parser {
             boolean negate = t.text().equals("-");
             Expr operand = expression(UNARY_OPERAND_PRECEDENCE);
             if (operand instanceof Expr.NumberLiteral n) {
-                return negate ? new Expr.NumberLiteral(-n.value()) : n;
+                return negate ? n.negate() : n;
             }
             if (operand.type() != ValueType.SCALAR && operand.type() != ValueType.VECTOR) {
                 throw error(t, "unary expression only allowed on expressions of type scalar or instant vector, got \""
@@ -260,7 +260,7 @@ public final class Parser {
             }
             case DURATION -> {
                 advance();
-                return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0);
+                return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0, true);
             }
             case STRING -> {
                 advance();
@@ -434,7 +434,7 @@ public final class Parser {
         }
         Expr e = durationPrimary();
         if (negate) {
-            e = e instanceof Expr.NumberLiteral n ? new Expr.NumberLiteral(-n.value()) : new Expr.Unary(true, e);
+            e = e instanceof Expr.NumberLiteral n ? n.negate() : new Expr.Unary(true, e);
         }
         return durationValue(start, e);
     }
@@ -479,7 +479,7 @@ public final class Parser {
             if (!t.text().equals("-")) {
                 return operand;
             }
-            return operand instanceof Expr.NumberLiteral n ? new Expr.NumberLiteral(-n.value()) : new Expr.Unary(true, operand);
+            return operand instanceof Expr.NumberLiteral n ? n.negate() : new Expr.Unary(true, operand);
         }
         return durationPower();
     }
@@ -503,7 +503,7 @@ public final class Parser {
             case DURATION -> {
                 advance();
                 try {
-                    return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0);
+                    return new Expr.NumberLiteral(Durations.parse(t.text()) / 1000.0, true);
                 } catch (IllegalArgumentException | ArithmeticException ex) {
                     throw error(t, ex.getMessage());
                 }

@@ -17,7 +17,7 @@ public final class Printer {
 
     private static void print(StringBuilder sb, Expr e) {
         if (e instanceof Expr.NumberLiteral n) {
-            sb.append(formatNumber(n.value()));
+            sb.append(n.duration() ? Durations.format(Math.round(n.value() * 1000)) : formatNumber(n.value()));
         } else if (e instanceof Expr.StringLiteral s) {
             Labels.quote(sb, s.value());
         } else if (e instanceof Expr.VectorSelector vs) {

@@ -80,6 +80,18 @@ class ParserTest {
         assertEquals(0, sq.stepMillis());
     }
 
+    @Test
+    void durationLiteralsRememberTheirSpellingAndPrintBackAsDurations() {
+        Expr.NumberLiteral d = assertInstanceOf(Expr.NumberLiteral.class, Parser.parse("-1m30s"));
+        assertEquals(-90.0, d.value());
+        assertTrue(d.duration());
+        assertEquals("-1m30s", Printer.print(d));
+        assertEquals(new Expr.NumberLiteral(90), Parser.parse("90"));
+        assertEquals("90", Printer.print(Parser.parse("90")));
+        assertEquals("rate(x[step() * 2 + 1s])", Printer.print(Parser.parse("rate(x[step()*2+1s])")));
+        assertEquals("x offset -step()", Printer.print(Parser.parse("x offset -step()")));
+    }
+
     /** Every expression of every test script prints to text that parses back to the same printed form. */
     @Test
     void printerRoundTripsEveryExpressionOfTheTestFiles() throws IOException {
