@@ -10,13 +10,58 @@ final class ApiJson {
     private ApiJson() {
     }
 
+    /** Per-thread room for one {@code [t, "v"]} point: the longest is a 26-character value and a 21-character time. */
+    private static final ThreadLocal<char[]> POINT = ThreadLocal.withInitial(() -> new char[64]);
+
     /** Milliseconds as Prometheus writes them: unix seconds with up to three decimals, as a JSON number. */
     static void timestamp(JsonGenerator g, long millis) throws IOException {
-        g.writeNumber(timestampText(millis));
+        char[] buf = POINT.get();
+        g.writeNumber(buf, 0, timestampChars(millis, buf, 0));
     }
 
     static String timestampText(long millis) {
-        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+        char[] buf = new char[24];
+        return new String(buf, 0, timestampChars(millis, buf, 0));
+    }
+
+    /** Writes the seconds form of {@code millis} at {@code pos}; returns the position after it. */
+    private static int timestampChars(long millis, char[] buf, int pos) {
+        if (millis == Long.MIN_VALUE) {
+            String s = BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+            s.getChars(0, s.length(), buf, pos);
+            return pos + s.length();
+        }
+        if (millis < 0) {
+            buf[pos++] = '-';
+            millis = -millis;
+        }
+        pos = digits(millis / 1000, buf, pos);
+        int frac = (int) (millis % 1000);
+        if (frac != 0) {
+            buf[pos++] = '.';
+            buf[pos++] = (char) ('0' + frac / 100);
+            if (frac % 100 != 0) {
+                buf[pos++] = (char) ('0' + frac / 10 % 10);
+                if (frac % 10 != 0) {
+                    buf[pos++] = (char) ('0' + frac % 10);
+                }
+            }
+        }
+        return pos;
+    }
+
+    /** The decimal digits of {@code v >= 0} at {@code pos}; returns the position after them. */
+    private static int digits(long v, char[] buf, int pos) {
+        int n = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            n++;
+        }
+        int end = pos + n;
+        for (int i = end - 1; i >= pos; i--) {
+            buf[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+        return end;
     }
 
     /**
@@ -134,11 +179,28 @@ final class ApiJson {
         g.writeEndObject();
     }
 
-    /** {@code [t, "v"]}. */
+    /** {@code [t, "v"]}, written as one raw value: a range result holds millions of them. */
     static void point(JsonGenerator g, long t, double v) throws IOException {
-        g.writeStartArray();
-        timestamp(g, t);
-        g.writeString(value(v));
-        g.writeEndArray();
+        char[] buf = POINT.get();
+        buf[0] = '[';
+        int pos = timestampChars(t, buf, 1);
+        buf[pos++] = ',';
+        buf[pos++] = '"';
+        if (v == Math.rint(v) && Math.abs(v) < 1e15 && (v != 0 || Double.doubleToRawLongBits(v) == 0)) {
+            // whole numbers, the most common values, without a String
+            long whole = (long) v;
+            if (whole < 0) {
+                buf[pos++] = '-';
+                whole = -whole;
+            }
+            pos = digits(whole, buf, pos);
+        } else {
+            String text = value(v);
+            text.getChars(0, text.length(), buf, pos);
+            pos += text.length();
+        }
+        buf[pos++] = '"';
+        buf[pos++] = ']';
+        g.writeRawValue(buf, 0, pos);
     }
 }
