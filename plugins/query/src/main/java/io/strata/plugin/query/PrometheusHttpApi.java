@@ -97,7 +97,7 @@ public final class PrometheusHttpApi {
                 resp.send(405, "text/plain; charset=utf-8", "method not allowed\n");
                 return;
             }
-            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(4096);
+            BlockBuffer buffer = new BlockBuffer();
             int status = 200;
             try (JsonGenerator g = JSON.createGenerator(buffer)) {
                 g.writeStartObject();
@@ -120,7 +120,7 @@ public final class PrometheusHttpApi {
             }
             resp.status(status);
             resp.header("Content-Type", "application/json");
-            resp.header("Content-Length", Integer.toString(buffer.size()));
+            resp.header("Content-Length", Long.toString(buffer.size()));
             try (OutputStream out = resp.body()) {
                 buffer.writeTo(out);
             }
@@ -131,7 +131,7 @@ public final class PrometheusHttpApi {
         return new ApiException(e.kind().apiName(), e.getMessage());
     }
 
-    private static void error(java.io.ByteArrayOutputStream out, String type, String message) throws IOException {
+    private static void error(OutputStream out, String type, String message) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("status", "error");
