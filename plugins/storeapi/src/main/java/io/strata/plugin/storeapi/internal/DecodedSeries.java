@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
 public final class DecodedSeries implements ChunkSeries {
     Labels labels = Labels.EMPTY;
     /** Encodings in Prometheus numbering; a wire number this side does not know is kept as -1 - number. */
-    private final EncodedChunks chunks = new EncodedChunks();
+    private final EncodedChunks chunks = new EncodedChunks(2);
 
     /** A series built in place (tests, and callers that have chunks at hand). */
     public DecodedSeries(Labels labels) {

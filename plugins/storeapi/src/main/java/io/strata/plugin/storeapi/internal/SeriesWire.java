@@ -276,7 +276,8 @@ public final class SeriesWire {
         }
 
         private DecodedSeries series(Reader r) {
-            List<String> pairs = new ArrayList<>(16);
+            String[] pairs = new String[20];
+            int n = 0;
             DecodedSeries s = new DecodedSeries();
             while (r.more()) {
                 int tag = r.tag();
@@ -294,15 +295,18 @@ public final class SeriesWire {
                             l.skip(t);
                         }
                     }
-                    pairs.add(name);
-                    pairs.add(value);
+                    if (n == pairs.length) {
+                        pairs = Arrays.copyOf(pairs, n * 2);
+                    }
+                    pairs[n++] = name;
+                    pairs[n++] = value;
                 } else if (tag == SERIES_CHUNK) {
                     chunk(r.sub(), s);
                 } else {
                     r.skip(tag);
                 }
             }
-            s.labels = labels(pairs);
+            s.labels = labels(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
             return s;
         }
 
@@ -342,22 +346,21 @@ public final class SeriesWire {
         }
 
         /** Labels from the wire; sorted and de-duplicated when the sender did not. */
-        private static Labels labels(List<String> pairs) {
+        private static Labels labels(String[] pairs) {
             boolean clean = true;
-            for (int i = 0; i < pairs.size(); i += 2) {
-                if (pairs.get(i).isEmpty() || pairs.get(i + 1).isEmpty()
-                        || i > 0 && Labels.compareUtf8(pairs.get(i - 2), pairs.get(i)) >= 0) {
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (pairs[i].isEmpty() || pairs[i + 1].isEmpty() || i > 0 && Labels.compareUtf8(pairs[i - 2], pairs[i]) >= 0) {
                     clean = false;
                     break;
                 }
             }
             if (clean) {
-                return Labels.wrapSorted(pairs.toArray(new String[0]));
+                return Labels.wrapSorted(pairs);
             }
             Labels.Builder b = new Labels.Builder();
-            for (int i = 0; i < pairs.size(); i += 2) {
-                if (!pairs.get(i).isEmpty()) {
-                    b.set(pairs.get(i), pairs.get(i + 1));
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (!pairs[i].isEmpty()) {
+                    b.set(pairs[i], pairs[i + 1]);
                 }
             }
             return b.build();

@@ -5,11 +5,24 @@ import java.util.Arrays;
 
 /** A reusable list of one series' encoded chunks: time range, encoding and data bytes. */
 public final class EncodedChunks {
-    private long[] minTimes = new long[8];
-    private long[] maxTimes = new long[8];
-    private int[] encodings = new int[8];
-    private ByteBuffer[] data = new ByteBuffer[8];
+    private long[] minTimes;
+    private long[] maxTimes;
+    private int[] encodings;
+    private ByteBuffer[] data;
     private int size;
+
+    public EncodedChunks() {
+        this(8);
+    }
+
+    /** A list with room for {@code capacity} chunks before it grows. */
+    public EncodedChunks(int capacity) {
+        int n = Math.max(1, capacity);
+        minTimes = new long[n];
+        maxTimes = new long[n];
+        encodings = new int[n];
+        data = new ByteBuffer[n];
+    }
 
     public void clear() {
         Arrays.fill(data, 0, size, null);
