@@ -36,9 +36,12 @@ import java.util.stream.Stream;
  */
 final class QueryBenchTool implements Tool {
     private final io.strata.api.dedup.Deduplicator sameSeriesMerger;
+    private final java.util.function.Function<StoreApiClient, RemoteStore> remote;
 
-    QueryBenchTool(io.strata.api.dedup.Deduplicator sameSeriesMerger) {
+    /** @param remote how the query role wraps a client (series batch size and all) */
+    QueryBenchTool(io.strata.api.dedup.Deduplicator sameSeriesMerger, java.util.function.Function<StoreApiClient, RemoteStore> remote) {
         this.sameSeriesMerger = sameSeriesMerger;
+        this.remote = remote;
     }
 
     @Override
@@ -98,7 +101,7 @@ final class QueryBenchTool implements Tool {
             store.services().forEach(b::addService);
             server = b.build().start();
             client = StoreApiClient.connect("127.0.0.1:" + server.getPort());
-            Endpoint endpoint = new Endpoint(client.address(), "store", List.of(Labels.EMPTY), 0, end, client);
+            Endpoint endpoint = new Endpoint(client.address(), "store", List.of(Labels.EMPTY), 0, end, remote.apply(client).queryable());
             Queryable viaStoreApi = new ProxyQueryable(() -> List.of(endpoint), pool, null, sameSeriesMerger, List.of(), true, 120_000);
 
             PromqlEngine engine = new PromqlEngine();
@@ -115,9 +118,9 @@ final class QueryBenchTool implements Tool {
             double d = median(runs, () -> engine.rangeQuery(direct, range, 0, end, 60_000, options));
             double v = median(runs, () -> engine.rangeQuery(viaStoreApi, range, 0, end, 60_000, options));
             out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "range 1h/60s " + range, d, v, (v / d - 1) * 100);
-            StoreApiClient remote = client;
+            Queryable remoteView = endpoint.queryable();
             double seriesMs = median(runs, () -> {
-                try (Querier q = remote.querier(0, end)) {
+                try (Querier q = remoteView.querier(0, end)) {
                     SeriesSet<Series> set = q.select(true, SelectHints.range(0, end), Matcher.equal("__name__", "bench_metric"));
                     int n = 0;
                     while (set.next()) {

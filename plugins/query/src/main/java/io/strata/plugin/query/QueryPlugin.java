@@ -23,17 +23,23 @@ public final class QueryPlugin implements Plugin {
     public List<Factory<?>> factories() {
         return List.of(Factory.of(io.strata.api.plugin.Tool.class, "bench-query", context -> new QueryBenchTool(
                 context.create(io.strata.api.dedup.Deduplicator.class, com.typesafe.config.ConfigFactory.parseMap(
-                        java.util.Map.of("type", "chain"), "bench-query")))),
+                        java.util.Map.of("type", "chain"), "bench-query")),
+                client -> storeApi(client, context.rootConfig().getInt("strata.query.endpoint-series-batch-size")))),
                 Factory.of(Role.class, "query", context -> {
             Config c = context.config();
             Duration timeout = c.getDuration("endpoint-select-timeout");
             int maxMessage = (int) Math.min(Integer.MAX_VALUE, context.rootConfig().getMemorySize("strata.grpc.max-message-size").toBytes());
             int window = (int) Math.min(Integer.MAX_VALUE, c.getMemorySize("endpoint-flow-control-window").toBytes());
-            return new QueryRole(context, address -> storeApi(StoreApiClient.connect(address, timeout, maxMessage, window)));
+            int batch = c.getInt("endpoint-series-batch-size");
+            if (batch < 0) {
+                throw new com.typesafe.config.ConfigException.BadValue(c.origin(), "strata.query.endpoint-series-batch-size",
+                        "expected 0 or more series per frame, got " + batch);
+            }
+            return new QueryRole(context, address -> storeApi(StoreApiClient.connect(address, timeout, maxMessage, window), batch));
         }));
     }
 
-    private static RemoteStore storeApi(StoreApiClient client) {
+    static RemoteStore storeApi(StoreApiClient client, int seriesBatchSize) {
         return new RemoteStore() {
             /** Whether the endpoint's last Info said it removes replica labels itself. */
             private volatile boolean withoutReplicaLabels;
@@ -46,12 +52,12 @@ public final class QueryPlugin implements Plugin {
                 @Override
                 public Querier querier(long minTime, long maxTime, List<String> withoutLabels, boolean abortOnPartialResponse) {
                     return client.querier(minTime, maxTime, new SeriesOptions(false, withoutLabels, abortOnPartialResponse,
-                            SeriesOptions.DEFAULT_BATCH_SIZE));
+                            seriesBatchSize));
                 }
 
                 @Override
                 public Querier querier(long minTime, long maxTime) {
-                    return client.querier(minTime, maxTime);
+                    return client.querier(minTime, maxTime, new SeriesOptions(false, List.of(), false, seriesBatchSize));
                 }
             };
 
