@@ -16,8 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +46,8 @@ class ReceiveHashringTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]");
     private static final Pattern POINT = Pattern.compile("\\[([0-9.]+),\"([^\"]+)\"\\]");
+    private static final Pattern REPLICA = Pattern.compile("\"receive_replica\":\"([^\"]+)\"");
+    private static final Pattern SERIES = Pattern.compile("\"series\":\"([^\"]+)\"");
     @TempDir
     Path work;
     private final List<Node> nodes = new ArrayList<>();
@@ -336,12 +346,33 @@ class ReceiveHashringTest {
         out.write((int) v);
     }
 
+    /**
+     * Replication factor 3 under steady load, one ingester killed with SIGKILL and started again: no
+     * write fails, every acknowledged sample stays on a write quorum of ingesters (those acknowledged
+     * before the kill on the restarted one too: its WAL replay keeps them), and deduplicated, every
+     * series has a sample in every second in which a write was acknowledged.
+     *
+     * <p>The victim is the replica the penalty dedup follows (the querier orders the replicas of a
+     * series by endpoint address and follows the first while it has samples), so the deduplicated
+     * series must switch replicas across its gap; the gap of any other replica never shows. The kill
+     * comes 6 s into the asserted range: as in Thanos, the penalty dedup does not look at the other
+     * replicas during the first 5 s after the first sample it is given (the initial penalty, used
+     * until the sampling interval is known), so a gap of the followed replica there is not filled
+     * before those 5 s end ({@code DeduplicatorTest} pins both behaviours). With the victim chosen
+     * by port order and a kill 3 s into the load, this test failed whenever the victim's port sorted
+     * first: one run in three.
+     */
     @Test
-    @org.junit.jupiter.api.Disabled("flaky: failed 1 of 3 fresh-clone CI runs (the deduplicated range missed the first"
-            + " acknowledged seconds after the restart); kept for investigation, see the issue 6 note")
     void replicationFactorThreeSurvivesAKillDashNineWithoutFailedWritesOrGaps() throws Exception {
         Node[] c = cluster(3);
-        Node victim = c[1];
+        int victimIndex = 0;
+        for (int i = 1; i < 3; i++) {
+            if (c[i].grpcAddress().compareTo(c[victimIndex].grpcAddress()) < 0) {
+                victimIndex = i;
+            }
+        }
+        Node victim = c[victimIndex];
+        String victimReplica = Integer.toString(victimIndex + 1);
         Node router = c[3];
         Node query = c[4];
         int series = 20;
@@ -349,9 +380,11 @@ class ReceiveHashringTest {
         AtomicLong sent = new AtomicLong();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         long first = System.currentTimeMillis();
+        // the asserted range: its first one-second window ends at start
+        long start = first / 1000 + 2;
         AtomicLong last = new AtomicLong();
-        // the evaluation steps whose one-second window holds an acknowledged sample
-        java.util.Set<Long> acknowledgedSeconds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // the timestamps of the acknowledged writes
+        NavigableSet<Long> acknowledged = new ConcurrentSkipListSet<>();
         URI uri = URI.create("http://127.0.0.1:" + remoteWritePort + "/api/v1/receive");
         load = Executors.newSingleThreadScheduledExecutor();
         load.scheduleAtFixedRate(() -> {
@@ -364,7 +397,7 @@ class ReceiveHashringTest {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(request(series, t, n))).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 == 2) {
                     ok.incrementAndGet();
-                    acknowledgedSeconds.add((t + 999) / 1000);
+                    acknowledged.add(t);
                 } else {
                     failures.add(r.statusCode() + " " + r.body());
                 }
@@ -375,7 +408,12 @@ class ReceiveHashringTest {
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
 
-        router.await(Duration.ofSeconds(20), "30 writes before the kill", () -> ok.get() >= 30);
+        // past the initial penalty: 6 s after the first acknowledged sample the range query selects
+        router.await(Duration.ofSeconds(30), "30 writes and 6 s of load in the asserted range", () -> {
+            Long inRange = acknowledged.higher((start - 1) * 1000);
+            return ok.get() >= 30 && inRange != null && acknowledged.last() >= inRange + 6000;
+        });
+        List<Long> beforeKill = List.copyOf(acknowledged);
         victim.kill();
         long killed = ok.get();
         router.await(Duration.ofSeconds(20), "30 writes with an ingester down", () -> ok.get() >= killed + 30);
@@ -402,10 +440,39 @@ class ReceiveHashringTest {
         assertTrue(failures.isEmpty(), failures.size() + " of " + sent.get() + " writes failed, first: " + failures.peek() + "\n" + logs());
         assertEquals(sent.get(), ok.get());
 
-        // Deduplicated, every series has a sample in every second in which a write was acknowledged:
-        // no gap (the load loop itself may stall for a second on this shared machine).
-        long start = first / 1000 + 2;
+        // Without deduplication: every acknowledged sample of every series on at least a write quorum
+        // (two) of the ingesters, and those acknowledged before the kill on the restarted one as well.
         long end = last.get() / 1000;
+        Map<String, Map<String, Set<Long>>> raw = rawSamples(complete(query, "/api/v1/query?time=" + (end + 1) + "&dedup=false&query="
+                + enc("hashring_load[" + (end + 3 - first / 1000) + "s]")));
+        List<String> lost = new ArrayList<>();
+        for (long t : acknowledged) {
+            for (int s = 0; s < series; s++) {
+                String name = Integer.toString(s);
+                long copies = raw.values().stream().filter(r -> r.getOrDefault(name, Set.of()).contains(t)).count();
+                if (copies < 2) {
+                    lost.add("series " + s + " at " + t + " on " + copies + " ingester(s)");
+                }
+            }
+        }
+        assertTrue(lost.isEmpty(), lost.size() + " acknowledged samples below the write quorum, first: "
+                + lost.subList(0, Math.min(5, lost.size())));
+        Map<String, Set<Long>> restartedSamples = raw.getOrDefault(victimReplica, Map.of());
+        for (int s = 0; s < series; s++) {
+            String name = Integer.toString(s);
+            Set<Long> kept = restartedSamples.getOrDefault(name, Set.of());
+            List<Long> missing = beforeKill.stream().filter(t -> !kept.contains(t)).toList();
+            assertTrue(missing.isEmpty(), () -> "the restarted ingester lost " + missing.size() + " of the " + beforeKill.size()
+                    + " samples of series " + name + " acknowledged before the kill, first: " + missing.get(0));
+        }
+
+        // Deduplicated, every series has a sample in every second in which a write was acknowledged:
+        // no gap (the load loop itself may stall for a second on this shared machine). The window of
+        // step sec is (sec - 1 s, sec].
+        Set<Long> acknowledgedSeconds = new TreeSet<>();
+        for (long t : acknowledged) {
+            acknowledgedSeconds.add((t + 999) / 1000);
+        }
         List<Long> expected = new ArrayList<>();
         for (long sec = start; sec <= end; sec++) {
             if (acknowledgedSeconds.contains(sec)) {
@@ -415,16 +482,27 @@ class ReceiveHashringTest {
         assertTrue(expected.size() >= (end - start) / 2, "the load loop wrote in " + expected.size() + " of " + (end - start + 1) + " seconds");
         String range = "/api/v1/query_range?query=" + enc("count(count_over_time(hashring_load[1s]))") + "&start=" + start + "&end=" + end
                 + "&step=1";
+        String body = complete(query, range);
+        Map<Long, Double> seen = new HashMap<>();
+        for (double[] p : points(body)) {
+            seen.put((long) p[0], p[1]);
+        }
+        List<Long> gaps = expected.stream().filter(sec -> !Objects.equals(seen.get(sec), (double) series)).toList();
+        assertTrue(gaps.isEmpty(), "deduplicated, not every series has a sample in the seconds ending at " + gaps + " (victim replica "
+                + victimReplica + ", killed after " + beforeKill.get(beforeKill.size() - 1) + ", restarted at " + restartedAt + "): "
+                + body);
+        // three copies of every series without deduplication
+        String copies = query.get("/api/v1/query?time=" + end + "&dedup=false&query=" + enc("count by (receive_replica) (hashring_load)"));
+        assertEquals(List.of((double) series, (double) series, (double) series), values(copies), copies);
+    }
+
+    /** The answer to a query from every endpoint: retried while it comes with warnings (a partial response). */
+    private static String complete(Node query, String path) throws IOException {
         String[] body = new String[1];
-        java.util.Map<Long, Double> seen = new java.util.HashMap<>();
-        query.await(Duration.ofSeconds(20), "every acknowledged second deduplicated (" + expected + ")", () -> {
+        query.await(Duration.ofSeconds(20), "an answer without warnings to " + path, () -> {
             try {
-                body[0] = query.get(range);
-                seen.clear();
-                for (double[] p : points(body[0])) {
-                    seen.put((long) p[0], p[1]);
-                }
-                return seen.keySet().containsAll(expected);
+                body[0] = query.get(path);
+                return !body[0].contains("\"warnings\"");
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
@@ -432,12 +510,27 @@ class ReceiveHashringTest {
                 return false;
             }
         });
-        for (long sec : expected) {
-            assertEquals(series, seen.get(sec), "series with a sample in the second before " + sec + ": " + body[0]);
+        return body[0];
+    }
+
+    /** A matrix answer of hashring_load as replica label, then series label, to sample timestamps (ms). */
+    private static Map<String, Map<String, Set<Long>>> rawSamples(String body) {
+        Map<String, Map<String, Set<Long>>> out = new HashMap<>();
+        for (String result : body.split("\\{\"metric\":")) {
+            Matcher replica = REPLICA.matcher(result);
+            Matcher name = SERIES.matcher(result);
+            int values = result.indexOf("\"values\":[");
+            if (!replica.find() || !name.find() || values < 0) {
+                continue;
+            }
+            Set<Long> times = out.computeIfAbsent(replica.group(1), r -> new HashMap<>())
+                    .computeIfAbsent(name.group(1), n -> new HashSet<>());
+            Matcher m = POINT.matcher(result.substring(values));
+            while (m.find()) {
+                times.add(Math.round(Double.parseDouble(m.group(1)) * 1000));
+            }
         }
-        // three copies of every series without deduplication
-        String copies = query.get("/api/v1/query?time=" + end + "&dedup=false&query=" + enc("count by (receive_replica) (hashring_load)"));
-        assertEquals(List.of((double) series, (double) series, (double) series), values(copies), copies);
+        return out;
     }
 
     private static List<double[]> points(String body) {

@@ -132,6 +132,58 @@ class DeduplicatorTest {
         assertArrayEquals(new double[] {0, 1, 10_000, 1, 20_000, 1, 41_000, 2, 51_000, 2, 91_000, 3}, out);
     }
 
+    /** A replica written every 100 ms from 0 to 20 s, as receivers write it, without the samples in [gapFrom, gapTo). */
+    private static Series every100ms(long gapFrom, long gapTo) {
+        List<Double> tv = new ArrayList<>();
+        for (long t = 0; t <= 20_000; t += 100) {
+            if (t < gapFrom || t >= gapTo) {
+                tv.add((double) t);
+                tv.add((double) t / 100);
+            }
+        }
+        return series(A, tv.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Timestamps of the merged series of three replicas. */
+    private static List<Long> mergedTimes(Series... replicas) {
+        SampleIterator it = all(new PenaltyDeduplicator(5000).deduplicate(SeriesSet.of(List.of(replicas)), PLAIN)).get(0).iterator(null);
+        List<Long> out = new ArrayList<>();
+        while (it.next()) {
+            out.add(it.atT());
+        }
+        return out;
+    }
+
+    private static long widestStep(List<Long> times) {
+        long widest = 0;
+        for (int i = 1; i < times.size(); i++) {
+            widest = Math.max(widest, times.get(i) - times.get(i - 1));
+        }
+        return widest;
+    }
+
+    @Test
+    void identicalTimestampsAGapInTheFollowedReplicaCostsAtMostTwoSamples() {
+        // receivers with replication factor 3: one replica (the followed one) is down from 10 s to 15 s
+        List<Long> merged = mergedTimes(every100ms(10_000, 15_000), every100ms(0, 0), every100ms(0, 0));
+        // the switch lands on lastT + 1 + penalty (2 x 100 ms) of the next replica: 9.9 s, then 10.2 s
+        assertEquals(List.of(9_800L, 9_900L, 10_200L, 10_300L), merged.subList(merged.indexOf(9_800L), merged.indexOf(9_800L) + 4));
+        assertEquals(300, widestStep(merged));
+        assertEquals(20_000L, merged.get(merged.size() - 1));
+    }
+
+    @Test
+    void identicalTimestampsAGapInTheFollowedReplicaWithinTheInitialPenaltyLastsUntilItEnds() {
+        // as Thanos: the first pick seeks the other replicas to first + 1 + 5000 ms (the sampling
+        // interval is not known yet), so a gap of the followed replica before 5 s is not filled before 5.1 s
+        List<Long> merged = mergedTimes(every100ms(3_000, 8_000), every100ms(0, 0), every100ms(0, 0));
+        assertEquals(List.of(2_900L, 5_100L), merged.subList(merged.indexOf(2_900L), merged.indexOf(2_900L) + 2));
+        assertEquals(2_200, widestStep(merged));
+        // the same gap in a replica that is not followed never shows
+        assertEquals(100, widestStep(mergedTimes(every100ms(0, 0), every100ms(3_000, 8_000), every100ms(0, 0))));
+        assertEquals(100, widestStep(mergedTimes(every100ms(0, 0), every100ms(0, 0), every100ms(3_000, 8_000))));
+    }
+
     @Test
     void seekDoesNotSkipGaps() {
         Series r1 = series(A, 0, 1, 10_000, 2, 50_000, 6);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -30,11 +31,20 @@ import org.xerial.snappy.Snappy;
  * chunk's labels are encoded once; a request re-encodes only the samples into a reused buffer.
  * Measuring starts once every series has been written once (the first round, which creates them,
  * is timed and reported separately) and after the optional warm-up.
+ *
+ * <p>With {@code --churn P}, every {@code --churn-interval} after the first round P% of the series
+ * (at least one) are replaced by new ones: their unique label gets a new value, so the old series
+ * stop receiving samples and new series are created under load, as when pods are replaced. The
+ * replaced series rotate through the series ids (interval k replaces the next P% after those of
+ * interval k - 1), so the number of active series stays {@code --series} and after 100/P intervals
+ * every series has been replaced once. A sender re-encodes the labels of a chunk only when one of
+ * its series was replaced.
  */
 public final class RemoteWriteBenchTool implements Tool {
     private static final String USAGE = """
             usage: strata tools bench-remote-write --url URL [--series 100000] [--labels 10] [--batch 2000]
-                   [--concurrency 8] [--duration 30s] [--warmup 0s] [--header Name=Value]...
+                   [--concurrency 8] [--duration 30s] [--warmup 0s] [--churn 0] [--churn-interval 10s]
+                   [--header Name=Value]...
               --url          remote-write endpoint, e.g. http://127.0.0.1:19291/api/v1/receive or
                              http://127.0.0.1:9090/api/v1/write
               --series       active series (each gets one sample per round)
@@ -43,16 +53,22 @@ public final class RemoteWriteBenchTool implements Tool {
               --concurrency  requests in flight
               --duration     how long to push after the warm-up (30s, 2m, 500ms)
               --warmup       pushing before measuring starts (the first round creates the series)
+              --churn        percent of the series replaced by new series (a new value of their unique
+                             label) every churn interval after the first round, e.g. 5 or 0.5%; 0: none
+              --churn-interval  how often the churn replaces series (10s, 1m)
             """;
+
+    private static final List<String> FLAGS = List.of("url", "series", "labels", "batch", "concurrency", "duration", "warmup", "churn",
+            "churn-interval");
 
     @Override
     public String description() {
-        return "push remote write 1.0 at an endpoint and report accepted samples/s, latency and errors";
+        return "push remote write 1.0 at an endpoint, optionally churning series, and report accepted samples/s, latency and errors";
     }
 
     /** The parsed flags. */
     record Settings(URI url, int series, int labels, int batch, int concurrency, Duration duration, Duration warmup,
-                    Map<String, String> headers) {
+                    double churnPercent, Duration churnInterval, Map<String, String> headers) {
     }
 
     static Settings parse(List<String> args) {
@@ -80,7 +96,7 @@ public final class RemoteWriteBenchTool implements Tool {
                     throw new IllegalArgumentException("--header " + value + ": expected Name=Value");
                 }
                 headers.put(value.substring(0, e), value.substring(e + 1));
-            } else if (List.of("url", "series", "labels", "batch", "concurrency", "duration", "warmup").contains(name)) {
+            } else if (FLAGS.contains(name)) {
                 values.put(name, value);
             } else {
                 throw new IllegalArgumentException("unknown flag --" + name);
@@ -91,11 +107,81 @@ public final class RemoteWriteBenchTool implements Tool {
         }
         Settings s = new Settings(URI.create(values.get("url")), positive(values, "series", 100_000), positive(values, "labels", 10),
                 positive(values, "batch", 2000), positive(values, "concurrency", 8), duration(values.getOrDefault("duration", "30s")),
-                duration(values.getOrDefault("warmup", "0s")), headers);
+                duration(values.getOrDefault("warmup", "0s")), percent(values.getOrDefault("churn", "0")),
+                duration(values.getOrDefault("churn-interval", "10s")), headers);
         if (s.labels < 2) {
             throw new IllegalArgumentException("--labels must be at least 2 (__name__ and a series id)");
         }
+        if (s.churnInterval.toMillis() <= 0) {
+            throw new IllegalArgumentException("--churn-interval " + values.get("churn-interval") + ": expected a positive duration");
+        }
         return s;
+    }
+
+    private static double percent(String v) {
+        String number = v.endsWith("%") ? v.substring(0, v.length() - 1) : v;
+        double p;
+        try {
+            p = Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            p = Double.NaN;
+        }
+        if (!(p >= 0 && p <= 100)) {
+            throw new IllegalArgumentException("--churn " + v + ": expected a percentage from 0 to 100");
+        }
+        return p;
+    }
+
+    /**
+     * Which generation of each series is active: interval k (counted from the start of the churn)
+     * has replaced {@code k * perInterval} series in id order, wrapping around.
+     */
+    record Churn(int series, int perInterval, long intervalMillis) {
+        static Churn of(Settings s) {
+            int per = s.churnPercent == 0 ? 0 : (int) Math.min(s.series, Math.max(1, Math.ceil(s.series * s.churnPercent / 100)));
+            return new Churn(s.series, per, s.churnInterval.toMillis());
+        }
+
+        /** Whole churn intervals between {@code start} (0: the churn has not started) and {@code now}. */
+        long interval(long start, long now) {
+            return perInterval == 0 || start == 0 ? 0 : Math.max(0, (now - start) / intervalMillis);
+        }
+
+        /** How often series {@code id} has been replaced after {@code interval} intervals. */
+        long generation(int id, long interval) {
+            long replaced = interval * perInterval;
+            return replaced > id ? (replaced - 1 - id) / series + 1 : 0;
+        }
+    }
+
+    /** The encoded labels of one chunk of series, as of a churn interval. */
+    static final class ChunkLabels {
+        final byte[] bytes;
+        final int[] offsets;
+        final long interval;
+
+        private ChunkLabels(byte[] bytes, int[] offsets, long interval) {
+            this.bytes = bytes;
+            this.offsets = offsets;
+            this.interval = interval;
+        }
+
+        /** The same labels, valid as of a later interval (none of the chunk's series was replaced). */
+        ChunkLabels at(long later) {
+            return new ChunkLabels(bytes, offsets, later);
+        }
+
+        /** Series {@code first} to {@code first + count - 1} as of churn interval {@code interval}. */
+        static ChunkLabels encode(int first, int count, int labels, Churn churn, long interval) {
+            Buffer b = new Buffer(count * (labels * 24 + 64));
+            int[] offsets = new int[count + 1];
+            for (int i = 0; i < count; i++) {
+                offsets[i] = b.size;
+                encodeLabels(b, first + i, churn.generation(first + i, interval), labels);
+            }
+            offsets[count] = b.size;
+            return new ChunkLabels(Arrays.copyOf(b.bytes, b.size), offsets, interval);
+        }
     }
 
     private static int positive(Map<String, String> values, String name, int dflt) {
@@ -147,41 +233,39 @@ public final class RemoteWriteBenchTool implements Tool {
             return 2;
         }
         int chunks = (s.series + s.batch - 1) / s.batch;
-        byte[][] chunkLabels = new byte[chunks][];
-        int[][] chunkSeriesOffsets = new int[chunks][];
+        Churn churn = Churn.of(s);
+        ChunkLabels[] chunkLabels = new ChunkLabels[chunks];
         for (int c = 0; c < chunks; c++) {
-            int first = c * s.batch;
-            int count = Math.min(s.batch, s.series - first);
-            Buffer b = new Buffer(count * (s.labels * 24 + 64));
-            chunkSeriesOffsets[c] = new int[count + 1];
-            for (int i = 0; i < count; i++) {
-                chunkSeriesOffsets[c][i] = b.size;
-                encodeLabels(b, first + i, s.labels);
-            }
-            chunkSeriesOffsets[c][count] = b.size;
-            chunkLabels[c] = Arrays.copyOf(b.bytes, b.size);
+            chunkLabels[c] = ChunkLabels.encode(c * s.batch, Math.min(s.batch, s.series - c * s.batch), s.labels, churn, 0);
         }
         int workers = Math.min(s.concurrency, chunks);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         AtomicBoolean measuring = new AtomicBoolean();
         CountDownLatch firstRound = new CountDownLatch(workers);
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong churnStart = new AtomicLong();
         Sender[] senders = new Sender[workers];
         Thread[] threads = new Thread[workers];
         long startMillis = System.currentTimeMillis();
         for (int w = 0; w < workers; w++) {
-            senders[w] = new Sender(s, client, chunkLabels, chunkSeriesOffsets, w, workers, startMillis, measuring, stop, firstRound);
+            senders[w] = new Sender(s, client, chunkLabels, churn, churnStart, w, workers, startMillis, measuring, stop, firstRound);
             threads[w] = new Thread(senders[w], "bench-remote-write-" + w);
             threads[w].setDaemon(true);
         }
-        out.printf("pushing %d series x %d labels to %s: %d samples per request, %d in flight, %s%s%n", s.series, s.labels, s.url,
-                s.batch, workers, s.duration, s.warmup.isZero() ? "" : " after a warm-up of " + s.warmup);
+        String churning = churn.perInterval() == 0 ? "" : ", replacing " + churn.perInterval() + " series ("
+                + java.math.BigDecimal.valueOf(s.churnPercent).stripTrailingZeros().toPlainString() + "%) every " + s.churnInterval;
+        out.printf("pushing %d series x %d labels to %s: %d samples per request, %d in flight, %s%s%s%n", s.series, s.labels, s.url,
+                s.batch, workers, s.duration, s.warmup.isZero() ? "" : " after a warm-up of " + s.warmup, churning);
+        if (churn.perInterval() > 0 && s.churnInterval.compareTo(s.duration.plus(s.warmup)) > 0) {
+            out.println("note: the churn interval is longer than the run: no series will be replaced");
+        }
         long created = System.nanoTime();
         for (Thread t : threads) {
             t.start();
         }
         firstRound.await();
         out.printf("first round (creates the %d series): %.1fs%n", s.series, (System.nanoTime() - created) / 1e9);
+        churnStart.set(System.currentTimeMillis());
         if (!s.warmup.isZero()) {
             Thread.sleep(s.warmup.toMillis());
         }
@@ -197,12 +281,14 @@ public final class RemoteWriteBenchTool implements Tool {
         long requests = 0;
         long failed = 0;
         long rounds = Long.MAX_VALUE;
+        long newSeries = 0;
         Map<String, Long> failures = new TreeMap<>();
         long[] latencies = new long[0];
         for (Sender sender : senders) {
             samples += sender.acceptedSamples;
             requests += sender.requests;
             rounds = Math.min(rounds, sender.round);
+            newSeries += sender.newSeries;
             for (Map.Entry<String, Long> e : sender.failures.entrySet()) {
                 failures.merge(e.getKey(), e.getValue(), Long::sum);
                 failed += e.getValue();
@@ -216,6 +302,9 @@ public final class RemoteWriteBenchTool implements Tool {
         out.printf("requests: %d in %.1fs (%d failed), rounds over all series: %d%n", requests, seconds, failed, rounds);
         out.printf("accepted samples/s: %.0f%n", samples / seconds);
         out.printf("latency p50: %.1f ms, p99: %.1f ms%n", percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6);
+        if (churn.perInterval() > 0) {
+            out.printf("churn: %d new series written (replacing as many; %d series created in all)%n", newSeries, s.series + newSeries);
+        }
         if (!failures.isEmpty()) {
             out.println("failures: " + failures);
         }
@@ -226,13 +315,17 @@ public final class RemoteWriteBenchTool implements Tool {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
-    /** Labels of series {@code id}, sorted by name: __name__, then label_01..label_NN with the id in the last. */
-    static void encodeLabels(Buffer b, int id, int labels) {
+    /**
+     * Labels of series {@code id}, sorted by name: __name__, then label_01..label_NN with the id in the
+     * last, followed by {@code _g<generation>} once the churn has replaced the series.
+     */
+    static void encodeLabels(Buffer b, int id, long generation, int labels) {
         b.label("__name__", "bench_metric_" + (id % 100));
         for (int l = 1; l < labels; l++) {
             String name = String.format("label_%02d", l);
             // low-cardinality labels, and the last one makes the series unique
-            String value = l == labels - 1 ? "series_" + id : "value_" + l + "_" + (id % (10 * l));
+            String value = l == labels - 1 ? (generation == 0 ? "series_" + id : "series_" + id + "_g" + generation)
+                    : "value_" + l + "_" + (id % (10 * l));
             b.label(name, value);
         }
     }
@@ -300,8 +393,9 @@ public final class RemoteWriteBenchTool implements Tool {
     private static final class Sender implements Runnable {
         private final Settings settings;
         private final HttpClient client;
-        private final byte[][] chunkLabels;
-        private final int[][] offsets;
+        private final ChunkLabels[] chunkLabels;
+        private final Churn churn;
+        private final AtomicLong churnStart;
         private final int first;
         private final int step;
         private final long startMillis;
@@ -314,15 +408,17 @@ public final class RemoteWriteBenchTool implements Tool {
         long acceptedSamples;
         long requests;
         long round;
+        long newSeries;
         long[] latencies = new long[1024];
         int latencyCount;
 
-        Sender(Settings settings, HttpClient client, byte[][] chunkLabels, int[][] offsets, int first, int step, long startMillis,
-               AtomicBoolean measuring, AtomicBoolean stop, CountDownLatch firstRound) {
+        Sender(Settings settings, HttpClient client, ChunkLabels[] chunkLabels, Churn churn, AtomicLong churnStart, int first, int step,
+               long startMillis, AtomicBoolean measuring, AtomicBoolean stop, CountDownLatch firstRound) {
             this.settings = settings;
             this.client = client;
             this.chunkLabels = chunkLabels;
-            this.offsets = offsets;
+            this.churn = churn;
+            this.churnStart = churnStart;
             this.first = first;
             this.step = step;
             this.startMillis = startMillis;
@@ -349,9 +445,32 @@ public final class RemoteWriteBenchTool implements Tool {
             }
         }
 
+        /** The chunk's labels as of the current churn interval; re-encoded when one of its series was replaced. */
+        private ChunkLabels labels(int chunk) {
+            ChunkLabels current = chunkLabels[chunk];
+            long interval = churn.interval(churnStart.get(), System.currentTimeMillis());
+            if (interval == current.interval) {
+                return current;
+            }
+            int firstId = chunk * settings.batch;
+            int count = current.offsets.length - 1;
+            int replaced = 0;
+            for (int id = firstId; id < firstId + count; id++) {
+                if (churn.generation(id, interval) != churn.generation(id, current.interval)) {
+                    replaced++;
+                }
+            }
+            // the sender owns the chunk: no other thread reads or writes its slot
+            ChunkLabels next = replaced == 0 ? current.at(interval) : ChunkLabels.encode(firstId, count, settings.labels, churn, interval);
+            chunkLabels[chunk] = next;
+            newSeries += replaced;
+            return next;
+        }
+
         private void send(int chunk) {
-            byte[] labels = chunkLabels[chunk];
-            int[] off = offsets[chunk];
+            ChunkLabels encoded = labels(chunk);
+            byte[] labels = encoded.bytes;
+            int[] off = encoded.offsets;
             int count = off.length - 1;
             long ts = startMillis + round;
             long bits;
