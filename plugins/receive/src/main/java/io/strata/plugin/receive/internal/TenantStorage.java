@@ -65,10 +65,24 @@ public final class TenantStorage implements AutoCloseable {
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : s.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (Files.isDirectory(p) && TENANT.matcher(name).matches()) {
+                if (Files.isDirectory(p) && TENANT.matcher(name).matches() && holdsTsdb(p)) {
                     tenant(name);
                 }
             }
+        }
+    }
+
+    /**
+     * True when a directory holds a tenant's TSDB (a WAL or a block): other directories that share the
+     * root, such as the OSGi cache or a filesystem bucket when --tsdb.path is the data directory, are
+     * not tenants.
+     */
+    private static boolean holdsTsdb(Path dir) throws IOException {
+        if (Files.isDirectory(dir.resolve("wal"))) {
+            return true;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> Files.isRegularFile(p.resolve("meta.json")));
         }
     }
 

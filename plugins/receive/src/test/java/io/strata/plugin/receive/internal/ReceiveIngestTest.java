@@ -132,6 +132,23 @@ class ReceiveIngestTest {
     }
 
     @Test
+    void reopensTenantsButNotOtherDirectoriesSharingTheRoot() throws Exception {
+        TenantStorage s = storage("shared");
+        s.tenant("acme");
+        s.close();
+        // what else lives in a data directory used as --tsdb.path
+        Files.createDirectories(dir.resolve("shared/.osgi-cache/bundle1"));
+        Files.createDirectories(dir.resolve("shared/bucket/01BKGV7JBM69T2G1BGBGM6KB12"));
+        TenantStorage again = new TenantStorage(dir.resolve("shared"), DbOptions.defaults(7_200_000), Labels.of("replica", "shared"),
+                "tenant_id", null);
+        try {
+            assertEquals(List.of("acme"), again.tenants().stream().map(TenantStorage.Tenant::id).toList());
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
     void conflictsGet409WhileValidSamplesOfTheRequestAreStored() throws Exception {
         TenantStorage s = storage("a");
         RemoteWriteListener l = listener((t, b, rep, o) -> s.append(t, b, o), null);
