@@ -18,6 +18,34 @@ class DistributionTest {
     Path work;
 
     @Test
+    void processesStartedFromOneDirectoryEachLoadEveryPlugin() throws Exception {
+        // several roles on one machine from one working directory share ./data: each process needs
+        // its own bundle cache (a shared one was wiped by the next process starting)
+        for (String d : new String[] {"a", "b", "c"}) {
+            Files.createDirectories(work.resolve(d));
+        }
+        try (StrataProcess a = StrataProcess.startLogging(work, "a.log", "store", "--tsdb.path=a");
+             StrataProcess b = StrataProcess.startLogging(work, "b.log", "store", "--tsdb.path=b");
+             StrataProcess c = StrataProcess.startLogging(work, "c.log", "store", "--tsdb.path=c")) {
+            for (StrataProcess s : new StrataProcess[] {a, b, c}) {
+                s.awaitReady(Duration.ofSeconds(30));
+            }
+            String first = a.get("/api/v1/status/plugins").body();
+            for (StrataProcess s : new StrataProcess[] {a, b, c}) {
+                String plugins = s.get("/api/v1/status/plugins").body();
+                assertTrue(plugins.contains("\"name\":\"objstore-filesystem\"") && plugins.contains("\"name\":\"dedup\""), plugins);
+                assertEquals(first.split("\"name\"").length, plugins.split("\"name\"").length, plugins);
+            }
+            a.stop();
+            b.stop();
+            c.stop();
+        }
+        try (var left = Files.list(work.resolve("data/.osgi-cache"))) {
+            assertEquals(0, left.count(), "each process removes its bundle cache when it stops");
+        }
+    }
+
+    @Test
     void runIsReadyQuicklyAndServesKernelEndpoints() throws Exception {
         try (StrataProcess s = StrataProcess.run(work)) {
             Duration ready = s.awaitReady(Duration.ofSeconds(10));

@@ -42,6 +42,11 @@ final class StrataProcess implements AutoCloseable {
 
     /** Starts {@code bin/strata <args>} (roles and flags) on free loopback ports. */
     static StrataProcess start(Path workDir, String... args) throws IOException {
+        return startLogging(workDir, "strata.log", args);
+    }
+
+    /** The same, logging to {@code logName} in the work directory (for several processes sharing it). */
+    static StrataProcess startLogging(Path workDir, String logName, String... args) throws IOException {
         int http = freePort();
         int grpc = freePort();
         List<String> cmd = new ArrayList<>();
@@ -49,7 +54,7 @@ final class StrataProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         cmd.add("--http-address=127.0.0.1:" + http);
         cmd.add("--grpc-address=127.0.0.1:" + grpc);
-        Path log = workDir.resolve("strata.log");
+        Path log = workDir.resolve(logName);
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new StrataProcess(p, log, http, grpc, 0);
     }

@@ -75,6 +75,9 @@ public final class OsgiPluginHost implements PluginHost {
         this.boot = boot;
     }
 
+    /** This process's bundle cache, deleted when the host closes. */
+    private Path ownCache;
+
     @Override
     public String name() {
         return "osgi";
@@ -84,8 +87,13 @@ public final class OsgiPluginHost implements PluginHost {
     public synchronized void start(PluginManager pluginManager) throws Exception {
         this.manager = pluginManager;
         Map<String, String> props = new HashMap<>();
-        Path cache = Path.of(boot.getString("strata.plugins.osgi.cache-directory")).toAbsolutePath();
-        Files.createDirectories(cache);
+        Path root = Path.of(boot.getString("strata.plugins.osgi.cache-directory")).toAbsolutePath();
+        Files.createDirectories(root);
+        removeCachesOfGoneProcesses(root);
+        // one cache per process: Felix wipes its cache when it starts, so processes started from the
+        // same directory (several roles on one machine) must not share one
+        Path cache = root.resolve(Long.toString(ProcessHandle.current().pid()));
+        ownCache = cache;
         props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportClause(
@@ -109,6 +117,30 @@ public final class OsgiPluginHost implements PluginHost {
         long interval = boot.getDuration("strata.plugins.osgi.poll-interval").toMillis();
         if (interval > 0) {
             watcher.scheduleWithFixedDelay(this::scanQuietly, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Deletes the caches that processes no longer running left behind. */
+    private static void removeCachesOfGoneProcesses(Path root) {
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9]+") && !ProcessHandle.of(Long.parseLong(name)).map(ProcessHandle::isAlive).orElse(false)) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not clean old bundle caches under {}: {}", root, e.toString());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not delete bundle cache {}: {}", dir, e.toString());
         }
     }
 
@@ -298,6 +330,9 @@ public final class OsgiPluginHost implements PluginHost {
             } catch (BundleException | InterruptedException e) {
                 LOG.warn("OSGi framework did not stop cleanly", e);
             }
+        }
+        if (ownCache != null) {
+            deleteTree(ownCache);
         }
     }
 }

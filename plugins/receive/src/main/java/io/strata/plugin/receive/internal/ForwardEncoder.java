@@ -14,10 +14,19 @@ public final class ForwardEncoder {
     }
 
     public static byte[] encode(WriteBatch batch, int[] series, int count, String tenant, long replica) {
+        return encode(batch, null, series, count, tenant, replica);
+    }
+
+    /**
+     * The same, with the series' labels taken already encoded from {@code labels} (filled by
+     * {@link Hashring#seriesKey(String, io.strata.api.labels.Labels, Hashring.KeyBuffer, LabelBlocks)}
+     * for every series of the batch, in order); null encodes them from the batch's strings.
+     */
+    public static byte[] encode(WriteBatch batch, LabelBlocks labels, int[] series, int count, String tenant, long replica) {
         int total = 0;
         int[] sizes = new int[count];
         for (int k = 0; k < count; k++) {
-            sizes[k] = seriesSize(batch, series[k]);
+            sizes[k] = labels == null ? seriesSize(batch, series[k]) : labels.length(series[k]) + samplesSize(batch, series[k]);
             total += CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(sizes[k]) + sizes[k];
         }
         if (!tenant.isEmpty()) {
@@ -33,12 +42,16 @@ public final class ForwardEncoder {
                 int i = series[k];
                 o.writeTag(1, 2);
                 o.writeUInt32NoTag(sizes[k]);
-                Labels l = batch.labels(i);
-                for (int j = 0, n = l.size(); j < n; j++) {
-                    o.writeTag(1, 2);
-                    o.writeUInt32NoTag(labelSize(l.name(j), l.value(j)));
-                    o.writeString(1, l.name(j));
-                    o.writeString(2, l.value(j));
+                if (labels != null) {
+                    o.writeRawBytes(labels.data(), labels.start(i), labels.length(i));
+                } else {
+                    Labels l = batch.labels(i);
+                    for (int j = 0, n = l.size(); j < n; j++) {
+                        o.writeTag(1, 2);
+                        o.writeUInt32NoTag(labelSize(l.name(j), l.value(j)));
+                        o.writeString(1, l.name(j));
+                        o.writeString(2, l.value(j));
+                    }
                 }
                 int start = batch.sampleStart(i);
                 for (int s = start, end = start + batch.sampleCount(i); s < end; s++) {
@@ -84,6 +97,11 @@ public final class ForwardEncoder {
             int ls = labelSize(l.name(j), l.value(j));
             size += 1 + CodedOutputStream.computeUInt32SizeNoTag(ls) + ls;
         }
+        return size + samplesSize(batch, i);
+    }
+
+    private static int samplesSize(WriteBatch batch, int i) {
+        int size = 0;
         int start = batch.sampleStart(i);
         for (int s = start, end = start + batch.sampleCount(i); s < end; s++) {
             int ss = sampleSize(batch.timestamp(s), batch.value(s));

@@ -176,14 +176,32 @@ public final class Hashring {
 
     /** The series key of Thanos: XXH64(tenant 0xFF (name 0xFF value 0xFF)*), labels in their order. */
     public static long seriesKey(String tenant, Labels labels, KeyBuffer buffer) {
+        return seriesKey(tenant, labels, buffer, null);
+    }
+
+    /**
+     * The same key; with {@code blocks}, the series' labels are also added to it as encoded
+     * {@code Label} messages, from the same UTF-8 bytes (a router forwards them without encoding
+     * the strings again).
+     */
+    public static long seriesKey(String tenant, Labels labels, KeyBuffer buffer, LabelBlocks blocks) {
         buffer.reset();
         buffer.put(tenant);
         buffer.sep();
         for (int i = 0, n = labels.size(); i < n; i++) {
+            int name = buffer.length;
             buffer.put(labels.name(i));
+            int nameEnd = buffer.length;
             buffer.sep();
+            int value = buffer.length;
             buffer.put(labels.value(i));
+            if (blocks != null) {
+                blocks.label(buffer.bytes, name, nameEnd - name, value, buffer.length - value);
+            }
             buffer.sep();
+        }
+        if (blocks != null) {
+            blocks.endSeries();
         }
         return Xxhash64.hash(buffer.bytes, 0, buffer.length);
     }
@@ -243,20 +261,12 @@ public final class Hashring {
         }
 
         void put(String s) {
-            int n = s.length();
-            ensure(n * 3);
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c < 0x80) {
-                    bytes[length++] = (byte) c;
-                } else {
-                    byte[] b = s.substring(i).getBytes(StandardCharsets.UTF_8);
-                    ensure(b.length);
-                    System.arraycopy(b, 0, bytes, length, b.length);
-                    length += b.length;
-                    return;
-                }
-            }
+            // the JDK's encoder copies an ASCII string's bytes in one vectorised step, which beats
+            // converting char by char even with the small array it allocates
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            ensure(b.length);
+            System.arraycopy(b, 0, bytes, length, b.length);
+            length += b.length;
         }
 
         private void ensure(int extra) {

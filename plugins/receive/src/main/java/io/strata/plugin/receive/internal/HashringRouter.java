@@ -44,6 +44,7 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
     private final ThreadLocal<Hashring.KeyBuffer> keys = ThreadLocal.withInitial(Hashring.KeyBuffer::new);
+    private final ThreadLocal<LabelBlocks> labelBlocks = ThreadLocal.withInitial(LabelBlocks::new);
     private volatile List<Hashring> rings;
     private volatile String lastContent;
 
@@ -165,8 +166,10 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
         int[][] all = new int[groupCount][];
         int[] allSizes = new int[groupCount];
         Hashring.KeyBuffer kb = keys.get();
+        LabelBlocks blocks = labelBlocks.get();
+        blocks.clear();
         for (int i = 0; i < seriesCount; i++) {
-            long key = Hashring.seriesKey(tenant, batch.labels(i), kb);
+            long key = Hashring.seriesKey(tenant, batch.labels(i), kb, blocks);
             for (int n = 0; n < replicationFactor; n++) {
                 int g = ring.endpointIndex(key, n) * replicationFactor + n;
                 int[] idx = all[g];
@@ -212,7 +215,7 @@ public final class HashringRouter implements SeriesWriter, AutoCloseable {
                 futures.add(null);
                 continue;
             }
-            byte[] body = ForwardEncoder.encode(batch, groups[k], sizes[k], tenant, replicas[k]);
+            byte[] body = ForwardEncoder.encode(batch, blocks, groups[k], sizes[k], tenant, replicas[k]);
             try {
                 futures.add(ClientCalls.futureUnaryCall(channel(endpoint).newCall(WriteableStoreService.REMOTE_WRITE,
                         CallOptions.DEFAULT.withDeadlineAfter(forwardTimeout.toMillis(), TimeUnit.MILLISECONDS)), body));
