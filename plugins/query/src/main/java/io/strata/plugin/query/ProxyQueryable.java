@@ -133,6 +133,12 @@ public final class ProxyQueryable implements Queryable {
             long end = hints == null ? maxTime : hints.end();
             boolean dedup = deduplicator != null && !replicaLabels.isEmpty();
             List<Endpoint> targets = targets(start, end, matchers);
+            if (targets.size() == 1 && (!dedup || removesLabelsSorted(targets.get(0)))) {
+                // one endpoint whose answer needs no sorting: read it where the query runs (the client
+                // already decodes ahead on gRPC's threads; its deadline is the endpoint timeout)
+                SeriesSet<Series> one = direct(targets.get(0), dedup, hints, matchers);
+                return dedup ? deduplicator.deduplicate(one, hints) : one;
+            }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             List<EndpointStream> streams = new ArrayList<>(targets.size());
             for (Endpoint e : targets) {
@@ -149,6 +155,100 @@ public final class ProxyQueryable implements Queryable {
             }
             // one sorted stream has no equal neighbours to merge; several may share series
             return streams.size() <= 1 ? merged : sameSeriesMerger.deduplicate(merged, hints);
+        }
+
+        private boolean removesLabelsSorted(Endpoint e) {
+            return e.queryable() instanceof ReplicaLabelQueryable r && r.removesLabelsSorted();
+        }
+
+        /** One endpoint's answer as its querier gives it; a failure becomes a warning or {@link SeriesSet#err()}. */
+        private SeriesSet<Series> direct(Endpoint e, boolean dedup, SelectHints hints, Matcher[] matchers) {
+            List<String> warnings = new ArrayList<>();
+            SeriesSet<Series> set;
+            try {
+                Querier q = dedup ? ((ReplicaLabelQueryable) e.queryable()).querier(minTime, maxTime, replicaLabels, !partialResponse)
+                        : e.queryable().querier(minTime, maxTime);
+                synchronized (open) {
+                    open.add(q);
+                }
+                set = q.select(true, hints, matchers);
+            } catch (RuntimeException ex) {
+                set = failedSet(ex);
+            }
+            SeriesSet<Series> source = set;
+            return new SeriesSet<>() {
+                private Exception err;
+                private boolean done;
+
+                @Override
+                public boolean next() {
+                    if (done) {
+                        return false;
+                    }
+                    try {
+                        if (source.next()) {
+                            return true;
+                        }
+                        finish(source.err());
+                    } catch (RuntimeException ex) {
+                        finish(ex);
+                    }
+                    return false;
+                }
+
+                private void finish(Exception failure) {
+                    done = true;
+                    warnings.addAll(source.warnings());
+                    if (failure == null) {
+                        return;
+                    }
+                    String message = "endpoint " + e.address() + ": " + (failure.getMessage() == null ? failure.toString() : failure.getMessage());
+                    if (partialResponse) {
+                        warnings.add(message);
+                    } else {
+                        err = new EndpointException(message, failure);
+                    }
+                }
+
+                @Override
+                public Series at() {
+                    Series s = source.at();
+                    if (dedup) {
+                        Labels l = s.labels().without(replicaLabels);
+                        return l == s.labels() ? s : relabeled(s, l);
+                    }
+                    return s;
+                }
+
+                @Override
+                public Exception err() {
+                    return err;
+                }
+
+                @Override
+                public List<String> warnings() {
+                    return warnings;
+                }
+            };
+        }
+
+        private static SeriesSet<Series> failedSet(RuntimeException failure) {
+            return new SeriesSet<>() {
+                @Override
+                public boolean next() {
+                    return false;
+                }
+
+                @Override
+                public Series at() {
+                    throw new IllegalStateException("no series");
+                }
+
+                @Override
+                public Exception err() {
+                    return failure;
+                }
+            };
         }
 
         /**
