@@ -1,5 +1,6 @@
 package io.strata.plugin.storeapi.internal;
 
+import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.strata.api.labels.Labels;
@@ -7,6 +8,7 @@ import io.strata.api.storage.ChunkIterator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +55,7 @@ public final class SeriesWire {
     public static final MethodDescriptor.Marshaller<byte[]> ENCODED = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
+            return new Encoded(value);
         }
 
         @Override
@@ -65,6 +67,24 @@ public final class SeriesWire {
             }
         }
     };
+
+    /**
+     * An encoded frame that gRPC drains into its transport buffers in one write (a plain stream is
+     * copied through an intermediate 8 KiB buffer).
+     */
+    private static final class Encoded extends ByteArrayInputStream implements Drainable, KnownLength {
+        Encoded(byte[] frame) {
+            super(frame);
+        }
+
+        @Override
+        public int drainTo(OutputStream target) throws IOException {
+            int n = count - pos;
+            target.write(buf, pos, n);
+            pos = count;
+            return n;
+        }
+    }
 
     // ------------------------------------------------------------------ writing
 
