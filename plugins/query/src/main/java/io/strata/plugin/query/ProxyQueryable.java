@@ -112,19 +112,42 @@ public final class ProxyQueryable implements Queryable {
                     results.add(futures.get(i).get(timeoutMillis, TimeUnit.MILLISECONDS));
                 } catch (ExecutionException | TimeoutException e) {
                     futures.get(i).cancel(true);
-                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    String message = "endpoint " + address + ": " + (cause instanceof TimeoutException
-                            ? "timed out after " + timeoutMillis + "ms" : String.valueOf(cause.getMessage()));
-                    if (!partialResponse) {
-                        throw new EndpointException(message, cause);
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : timedOut();
+                    EndpointException failure = failure(address, cause, warnings);
+                    if (failure != null) {
+                        throw failure;
                     }
-                    warnings.add(message);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new EndpointException("interrupted while waiting for " + address, e);
                 }
             }
             return results;
+        }
+
+        /**
+         * A failing endpoint: under partial response a warning naming it (null is returned), otherwise
+         * the exception that ends the query.
+         */
+        private EndpointException failure(String address, Throwable cause, List<String> warnings) {
+            String message = "endpoint " + address + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            if (!partialResponse) {
+                return new EndpointException(message, cause);
+            }
+            synchronized (warnings) {
+                warnings.add(message);
+            }
+            return null;
+        }
+
+        private TimeoutException timedOut() {
+            return new TimeoutException("timed out after " + timeoutMillis + "ms");
+        }
+
+        /** The series without the replica labels (itself when it has none). */
+        private Series withoutReplicaLabels(Series s) {
+            Labels l = s.labels().without(replicaLabels);
+            return l == s.labels() ? s : relabeled(s, l);
         }
 
         @Override
@@ -199,25 +222,14 @@ public final class ProxyQueryable implements Queryable {
                 private void finish(Exception failure) {
                     done = true;
                     warnings.addAll(source.warnings());
-                    if (failure == null) {
-                        return;
-                    }
-                    String message = "endpoint " + e.address() + ": " + (failure.getMessage() == null ? failure.toString() : failure.getMessage());
-                    if (partialResponse) {
-                        warnings.add(message);
-                    } else {
-                        err = new EndpointException(message, failure);
+                    if (failure != null) {
+                        err = failure(e.address(), failure, warnings);
                     }
                 }
 
                 @Override
                 public Series at() {
-                    Series s = source.at();
-                    if (dedup) {
-                        Labels l = s.labels().without(replicaLabels);
-                        return l == s.labels() ? s : relabeled(s, l);
-                    }
-                    return s;
+                    return dedup ? withoutReplicaLabels(source.at()) : source.at();
                 }
 
                 @Override
@@ -278,10 +290,7 @@ public final class ProxyQueryable implements Queryable {
                 while (set.next()) {
                     Series s = set.at();
                     if (dedup) {
-                        Labels l = s.labels().without(replicaLabels);
-                        if (l != s.labels()) {
-                            s = relabeled(s, l);
-                        }
+                        s = withoutReplicaLabels(s);
                     }
                     if (relabel) {
                         // hold everything back: removing labels may have changed the order
@@ -379,7 +388,7 @@ public final class ProxyQueryable implements Queryable {
                 } catch (TimeoutException e) {
                     s.task.cancel(true);
                     s.head = null;
-                    fail(s, new TimeoutException("timed out after " + timeoutMillis + "ms"));
+                    fail(s, timedOut());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     s.head = null;
@@ -393,11 +402,9 @@ public final class ProxyQueryable implements Queryable {
             }
 
             private void fail(EndpointStream s, Exception cause) {
-                String message = "endpoint " + s.address + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
-                if (partialResponse) {
-                    warnings.add(message);
-                } else {
-                    err = new EndpointException(message, cause);
+                EndpointException failure = failure(s.address, cause, warnings);
+                if (failure != null) {
+                    err = failure;
                 }
             }
 

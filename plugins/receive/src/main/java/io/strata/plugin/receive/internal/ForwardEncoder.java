@@ -1,32 +1,28 @@
 package io.strata.plugin.receive.internal;
 
 import com.google.protobuf.CodedOutputStream;
-import io.strata.api.labels.Labels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * Encodes some series of a {@link WriteBatch} as a Thanos {@code WriteRequest} (timeseries=1,
- * tenant=2, replica=3) for forwarding to a peer, straight from the batch's arrays.
+ * tenant=2, replica=3) for forwarding to a peer, straight from the batch's arrays and the labels the
+ * router encoded while hashing them.
  */
 public final class ForwardEncoder {
     private ForwardEncoder() {
     }
 
-    public static byte[] encode(WriteBatch batch, int[] series, int count, String tenant, long replica) {
-        return encode(batch, null, series, count, tenant, replica);
-    }
-
     /**
-     * The same, with the series' labels taken already encoded from {@code labels} (filled by
-     * {@link Hashring#seriesKey(String, io.strata.api.labels.Labels, Hashring.KeyBuffer, LabelBlocks)}
-     * for every series of the batch, in order); null encodes them from the batch's strings.
+     * @param labels the batch's labels as filled by
+     *               {@link Hashring#seriesKey(String, io.strata.api.labels.Labels, Hashring.KeyBuffer, LabelBlocks)}
+     *               for every series of the batch, in order
      */
     public static byte[] encode(WriteBatch batch, LabelBlocks labels, int[] series, int count, String tenant, long replica) {
         int total = 0;
         int[] sizes = new int[count];
         for (int k = 0; k < count; k++) {
-            sizes[k] = labels == null ? seriesSize(batch, series[k]) : labels.length(series[k]) + samplesSize(batch, series[k]);
+            sizes[k] = labels.length(series[k]) + samplesSize(batch, series[k]);
             total += CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(sizes[k]) + sizes[k];
         }
         if (!tenant.isEmpty()) {
@@ -42,17 +38,7 @@ public final class ForwardEncoder {
                 int i = series[k];
                 o.writeTag(1, 2);
                 o.writeUInt32NoTag(sizes[k]);
-                if (labels != null) {
-                    o.writeRawBytes(labels.data(), labels.start(i), labels.length(i));
-                } else {
-                    Labels l = batch.labels(i);
-                    for (int j = 0, n = l.size(); j < n; j++) {
-                        o.writeTag(1, 2);
-                        o.writeUInt32NoTag(labelSize(l.name(j), l.value(j)));
-                        o.writeString(1, l.name(j));
-                        o.writeString(2, l.value(j));
-                    }
-                }
+                o.writeRawBytes(labels.data(), labels.start(i), labels.length(i));
                 int start = batch.sampleStart(i);
                 for (int s = start, end = start + batch.sampleCount(i); s < end; s++) {
                     o.writeTag(2, 2);
@@ -84,20 +70,6 @@ public final class ForwardEncoder {
 
     private static int sampleSize(long t, double v) {
         return (Double.doubleToRawLongBits(v) != 0 ? 9 : 0) + (t != 0 ? CodedOutputStream.computeInt64Size(2, t) : 0);
-    }
-
-    private static int labelSize(String name, String value) {
-        return CodedOutputStream.computeStringSize(1, name) + CodedOutputStream.computeStringSize(2, value);
-    }
-
-    private static int seriesSize(WriteBatch batch, int i) {
-        int size = 0;
-        Labels l = batch.labels(i);
-        for (int j = 0, n = l.size(); j < n; j++) {
-            int ls = labelSize(l.name(j), l.value(j));
-            size += 1 + CodedOutputStream.computeUInt32SizeNoTag(ls) + ls;
-        }
-        return size + samplesSize(batch, i);
     }
 
     private static int samplesSize(WriteBatch batch, int i) {

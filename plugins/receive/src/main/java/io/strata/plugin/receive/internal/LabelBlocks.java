@@ -18,20 +18,28 @@ public final class LabelBlocks {
         count = 0;
     }
 
-    /** Adds a label of the current series from UTF-8 bytes. */
+    /** Adds a label of the current series from UTF-8 bytes (an empty field is left out, as proto3 does). */
     void label(byte[] src, int name, int nameLength, int value, int valueLength) {
-        int inner = 2 + varintSize(nameLength) + nameLength + varintSize(valueLength) + valueLength;
+        int inner = fieldSize(nameLength) + fieldSize(valueLength);
         ensure(1 + varintSize(inner) + inner);
         data[length++] = 0x0A;
         varint(inner);
-        data[length++] = 0x0A;
-        varint(nameLength);
-        System.arraycopy(src, name, data, length, nameLength);
-        length += nameLength;
-        data[length++] = 0x12;
-        varint(valueLength);
-        System.arraycopy(src, value, data, length, valueLength);
-        length += valueLength;
+        field(0x0A, src, name, nameLength);
+        field(0x12, src, value, valueLength);
+    }
+
+    private void field(int tag, byte[] src, int from, int n) {
+        if (n == 0) {
+            return;
+        }
+        data[length++] = (byte) tag;
+        varint(n);
+        System.arraycopy(src, from, data, length, n);
+        length += n;
+    }
+
+    private static int fieldSize(int n) {
+        return n == 0 ? 0 : 1 + varintSize(n) + n;
     }
 
     /** Ends the current series; the next labels belong to the next one. */

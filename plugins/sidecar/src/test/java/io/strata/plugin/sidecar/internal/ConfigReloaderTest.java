@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,21 +80,11 @@ class ConfigReloaderTest {
         refuse = true;
         try (ConfigReloader r = reloader(config, null, List.of(), Duration.ofMinutes(10))) {
             r.start();
-            await(() -> metrics.count("strata_sidecar_reloader_reloads_failed_total") >= 2);
+            Await.until(Duration.ofSeconds(20), () -> metrics.count("strata_sidecar_reloader_reloads_failed_total") >= 2);
             refuse = false;
-            await(() -> reloads.get() == 1);
+            Await.until(Duration.ofSeconds(20), () -> reloads.get() == 1);
             Files.writeString(config, "a: 2\n");
-            await(() -> reloads.get() == 2);
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20s");
-            }
-            Thread.sleep(10);
+            Await.until(Duration.ofSeconds(20), () -> reloads.get() == 2);
         }
     }
 }

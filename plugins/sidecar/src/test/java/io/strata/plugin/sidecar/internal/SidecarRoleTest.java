@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +66,7 @@ class SidecarRoleTest {
                 }
             }
             prometheus.close();
-            await(() -> !role.ready());
+            Await.until(Duration.ofSeconds(30), () -> !role.ready());
         } finally {
             role.stop(Duration.ofSeconds(1));
             prometheus.close();
@@ -93,15 +92,5 @@ class SidecarRoleTest {
         assertEquals(Path.of("/prom/data"), SidecarRole.tsdbPath(c.config(), c.rootConfig()));
         c = context("http://localhost:9090", "strata.store.tsdb-path = /prom/data\nstrata.sidecar.tsdb-path = /own");
         assertEquals(Path.of("/own"), SidecarRole.tsdbPath(c.config(), c.rootConfig()));
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30s");
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -77,24 +77,33 @@ public final class ProtoConversions {
 
     /** Labels from the wire; they are sorted and de-duplicated on the way in. */
     public static Labels labels(List<Label> in) {
-        int n = in.size();
-        String[] pairs = new String[n * 2];
-        boolean sortedAndClean = true;
-        for (int i = 0; i < n; i++) {
-            Label l = in.get(i);
-            pairs[2 * i] = l.getName();
-            pairs[2 * i + 1] = l.getValue();
-            if (l.getName().isEmpty() || l.getValue().isEmpty() || i > 0 && in.get(i - 1).getName().compareTo(l.getName()) >= 0) {
-                sortedAndClean = false;
+        String[] pairs = new String[in.size() * 2];
+        for (int i = 0; i < in.size(); i++) {
+            pairs[2 * i] = in.get(i).getName();
+            pairs[2 * i + 1] = in.get(i).getValue();
+        }
+        return labels(pairs);
+    }
+
+    /**
+     * Labels from alternating names and values as received: wrapped as they are when sorted and free of
+     * empty names, empty values and duplicates (the usual case), else sorted and cleaned.
+     */
+    public static Labels labels(String[] pairs) {
+        boolean clean = true;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i].isEmpty() || pairs[i + 1].isEmpty() || i > 0 && Labels.compareUtf8(pairs[i - 2], pairs[i]) >= 0) {
+                clean = false;
+                break;
             }
         }
-        if (sortedAndClean) {
+        if (clean) {
             return Labels.wrapSorted(pairs);
         }
         Labels.Builder b = new Labels.Builder();
-        for (Label l : in) {
-            if (!l.getName().isEmpty()) {
-                b.set(l.getName(), l.getValue());
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (!pairs[i].isEmpty()) {
+                b.set(pairs[i], pairs[i + 1]);
             }
         }
         return b.build();

@@ -258,9 +258,25 @@ public final class SeriesWire {
     private static final class Decoder implements MethodDescriptor.Marshaller<Frame> {
         private final StringTable strings = new StringTable();
 
+        /** Writes a frame back (the way a proxy would pass it on): its warning, or its series as a batch. */
         @Override
         public InputStream stream(Frame value) {
-            throw new UnsupportedOperationException("the series decoder only reads");
+            if (value.warning() != null) {
+                if (!value.series().isEmpty()) {
+                    throw new IllegalArgumentException("a SeriesResponse carries a warning or series, not both");
+                }
+                return new Encoded(Encoder.warning(value.warning()));
+            }
+            Encoder e = new Encoder();
+            List<byte[]> bodies = new ArrayList<>(value.series().size());
+            ChunkIterator it = null;
+            for (DecodedSeries s : value.series()) {
+                e.startSeries(s.labels());
+                it = s.chunks(it);
+                chunks(e, it, Long.MIN_VALUE, Long.MAX_VALUE, false, s.labels());
+                bodies.add(e.endSeries());
+            }
+            return new Encoded(Encoder.frame(bodies, true));
         }
 
         @Override
@@ -326,7 +342,7 @@ public final class SeriesWire {
                     r.skip(tag);
                 }
             }
-            s.labels = labels(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
+            s.labels = ProtoConversions.labels(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
             return s;
         }
 
@@ -363,27 +379,6 @@ public final class SeriesWire {
                 s.add(min, max, ProtoConversions.prometheusEncoding(type), type,
                         data == null ? ByteBuffer.allocate(0) : data);
             }
-        }
-
-        /** Labels from the wire; sorted and de-duplicated when the sender did not. */
-        private static Labels labels(String[] pairs) {
-            boolean clean = true;
-            for (int i = 0; i < pairs.length; i += 2) {
-                if (pairs[i].isEmpty() || pairs[i + 1].isEmpty() || i > 0 && Labels.compareUtf8(pairs[i - 2], pairs[i]) >= 0) {
-                    clean = false;
-                    break;
-                }
-            }
-            if (clean) {
-                return Labels.wrapSorted(pairs);
-            }
-            Labels.Builder b = new Labels.Builder();
-            for (int i = 0; i < pairs.length; i += 2) {
-                if (!pairs[i].isEmpty()) {
-                    b.set(pairs[i], pairs[i + 1]);
-                }
-            }
-            return b.build();
         }
 
         private static byte[] readAll(InputStream in) throws IOException {

@@ -68,12 +68,6 @@ public final class StoreService implements StoreGrpc.AsyncService, BindableServi
         return b.build();
     }
 
-    @Override
-    public void series(SeriesRequest request, StreamObserver<SeriesResponse> responseObserver) {
-        // bindService routes Series to seriesEncoded; this one is only reached by calling it directly
-        responseObserver.onError(Status.INTERNAL.withDescription("Series is served through bindService()").asRuntimeException());
-    }
-
     private void seriesEncoded(SeriesRequest request, StreamObserver<byte[]> responseObserver) {
         ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) responseObserver;
         Matcher[] matchers;

@@ -114,6 +114,18 @@ final class SeriesWireTest {
     }
 
     @Test
+    void aDecodedFrameWritesBackTheSameBytes() throws Exception {
+        var decoder = SeriesWire.decoder();
+        for (SeriesResponse r : List.of(
+                SeriesResponse.newBuilder().setBatch(SeriesBatch.newBuilder()
+                        .addSeries(proto(A, TIMES_A, TYPES_A, DATA_A)).addSeries(proto(B, new long[0][], new int[0], new byte[0][]))).build(),
+                SeriesResponse.newBuilder().setWarning("store b is slow").build())) {
+            SeriesWire.Frame f = decoder.parse(new ByteArrayInputStream(r.toByteArray()));
+            assertArrayEquals(r.toByteArray(), decoder.stream(f).readAllBytes());
+        }
+    }
+
+    @Test
     void sortsLabelsSentOutOfOrderAndSkipsChunksWithoutRawData() {
         Series unsorted = Series.newBuilder()
                 .addLabels(Label.newBuilder().setName("job").setValue("x"))
