@@ -46,14 +46,15 @@ final class QueryBenchTool implements Tool {
 
     @Override
     public String description() {
-        return "bench-query [--series N] [--samples M] [--runs R]: latency of queries against a TSDB directly and through StoreAPI + querier";
+        return "bench-query [--series N] [--samples M] [--runs R] [--warmup W]: latency of queries against a TSDB directly and through StoreAPI + querier (medians of R rounds, direct and through StoreAPI taking turns, after W unmeasured rounds so the JIT has compiled both paths)";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         int series = 10_000;
         int samples = 240;
-        int runs = 10;
+        int runs = 101;
+        int warmup = 100;
         for (String a : args) {
             String[] kv = a.split("=", 2);
             if (kv.length != 2) {
@@ -64,6 +65,7 @@ final class QueryBenchTool implements Tool {
                 case "--series" -> series = Integer.parseInt(kv[1]);
                 case "--samples" -> samples = Integer.parseInt(kv[1]);
                 case "--runs" -> runs = Integer.parseInt(kv[1]);
+                case "--warmup" -> warmup = Integer.parseInt(kv[1]);
                 default -> {
                     err.println("unknown flag " + kv[0] + "; usage: strata tools " + description());
                     return 2;
@@ -110,16 +112,16 @@ final class QueryBenchTool implements Tool {
             out.printf("%-44s %12s %14s %9s%n", "query", "direct ms", "via StoreAPI ms", "overhead");
             String[] instant = {"sum(rate(bench_metric[5m]))", "count by (job) (bench_metric)", "topk(5, bench_metric)"};
             for (String q : instant) {
-                double d = median(runs, () -> engine.instantQuery(direct, q, end, options));
-                double v = median(runs, () -> engine.instantQuery(viaStoreApi, q, end, options));
-                out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "instant " + q, d, v, (v / d - 1) * 100);
+                double[] dv = medians(warmup, runs, () -> engine.instantQuery(direct, q, end, options),
+                        () -> engine.instantQuery(viaStoreApi, q, end, options));
+                out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "instant " + q, dv[0], dv[1], (dv[1] / dv[0] - 1) * 100);
             }
             String range = "sum by (job) (rate(bench_metric[5m]))";
-            double d = median(runs, () -> engine.rangeQuery(direct, range, 0, end, 60_000, options));
-            double v = median(runs, () -> engine.rangeQuery(viaStoreApi, range, 0, end, 60_000, options));
-            out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "range 1h/60s " + range, d, v, (v / d - 1) * 100);
+            double[] dv = medians(warmup, runs, () -> engine.rangeQuery(direct, range, 0, end, 60_000, options),
+                    () -> engine.rangeQuery(viaStoreApi, range, 0, end, 60_000, options));
+            out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "range 1h/60s " + range, dv[0], dv[1], (dv[1] / dv[0] - 1) * 100);
             Queryable remoteView = endpoint.queryable();
-            double seriesMs = median(runs, () -> {
+            double seriesMs = medians(warmup, runs, () -> {
                 try (Querier q = remoteView.querier(0, end)) {
                     SeriesSet<Series> set = q.select(true, SelectHints.range(0, end), Matcher.equal("__name__", "bench_metric"));
                     int n = 0;
@@ -128,7 +130,7 @@ final class QueryBenchTool implements Tool {
                     }
                     return n;
                 }
-            });
+            })[0];
             out.printf("Series streamed through StoreAPI: %.0f series/s (%d series in %.1f ms)%n", series / (seriesMs / 1000), series, seriesMs);
             return 0;
         } finally {
@@ -146,17 +148,26 @@ final class QueryBenchTool implements Tool {
         }
     }
 
-    private static double median(int runs, java.util.concurrent.Callable<?> work) throws Exception {
-        for (int i = 0; i < Math.max(2, runs / 3); i++) {
-            work.call();
+    /**
+     * Medians (ms) of each task over {@code runs} rounds after {@code warmup} unmeasured ones; in every
+     * round the tasks run one after the other, so drifts of the machine's load touch all of them alike.
+     */
+    private static double[] medians(int warmup, int runs, java.util.concurrent.Callable<?>... tasks) throws Exception {
+        double[][] ms = new double[tasks.length][runs];
+        for (int i = 0; i < warmup + runs; i++) {
+            for (int t = 0; t < tasks.length; t++) {
+                long t0 = System.nanoTime();
+                tasks[t].call();
+                if (i >= warmup) {
+                    ms[t][i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
         }
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            work.call();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+        double[] out = new double[tasks.length];
+        for (int t = 0; t < tasks.length; t++) {
+            Arrays.sort(ms[t]);
+            out[t] = ms[t][runs / 2];
         }
-        Arrays.sort(ms);
-        return ms[runs / 2];
+        return out;
     }
 }

@@ -59,7 +59,9 @@ public final class SeriesStream {
     private long sent;
     private ChunkIterator reuse;
     private final SeriesWire.Encoder encoder = new SeriesWire.Encoder();
-    private final List<byte[]> frameSeries = new ArrayList<>();
+    private final SeriesWire.FrameBuilder frame = new SeriesWire.FrameBuilder();
+    /** Returned by {@link #readSeries} when the series went straight into {@link #frame}. */
+    private static final Entry IN_FRAME = new Entry(Labels.EMPTY, Labels.EMPTY, new byte[0]);
     private boolean finished;
 
     public SeriesStream(ChunkQuerier querier, SeriesSet<ChunkSeries> set, ServerCallStreamObserver<byte[]> out,
@@ -114,58 +116,51 @@ public final class SeriesStream {
     }
 
     private byte[] nextFrame() {
-        frameSeries.clear();
-        for (int i = 0; i < batchSize; i++) {
-            byte[] s = nextSeries();
-            if (s == null) {
-                break;
-            }
-            frameSeries.add(s);
+        while (frame.count() < batchSize && sent < limit && nextSeries()) {
+            sent++;
         }
-        return frameSeries.isEmpty() ? null : SeriesWire.Encoder.frame(frameSeries, batchSize > 1);
+        return frame.count() == 0 ? null : frame.build(batchSize > 1);
     }
 
-    private byte[] nextSeries() {
-        if (sent >= limit) {
-            return null;
+    /** Adds the next series to {@code frame}; false at the end. */
+    private boolean nextSeries() {
+        if (ordering == Ordering.AS_READ) {
+            // nothing to sort: the series goes from the encoder straight into the frame
+            return readSeries(true) != null;
         }
         if (readyNext == ready.size()) {
             ready.clear();
             readyNext = 0;
             fill();
             if (ready.isEmpty()) {
-                return null;
+                return false;
             }
         }
-        sent++;
-        return ready.get(readyNext++).series();
+        byte[] body = ready.get(readyNext++).series();
+        frame.add(body, 0, body.length);
+        return true;
     }
 
     /** Puts the next series (or sorted run of series) into {@code ready}. */
     private void fill() {
         switch (ordering) {
-            case AS_READ -> {
-                Entry e = readSeries();
-                if (e != null) {
-                    ready.add(e);
-                }
-            }
+            case AS_READ -> throw new IllegalStateException("series read as they are go straight into the frame");
             case ALL -> {
                 Entry e;
-                while ((e = readSeries()) != null) {
+                while ((e = readSeries(false)) != null) {
                     ready.add(e);
                 }
                 sortReady();
             }
             case PREFIX_RUNS -> {
-                Entry root = lookahead != null ? lookahead : readSeries();
+                Entry root = lookahead != null ? lookahead : readSeries(false);
                 lookahead = null;
                 if (root == null) {
                     return;
                 }
                 ready.add(root);
                 Entry e;
-                while ((e = readSeries()) != null) {
+                while ((e = readSeries(false)) != null) {
                     if (!isPrefix(root.source(), e.source())) {
                         lookahead = e;
                         break;
@@ -197,8 +192,11 @@ public final class SeriesStream {
         return true;
     }
 
-    /** The next series of the source with at least one chunk in range; null at the end. */
-    private Entry readSeries() {
+    /**
+     * The next series of the source with at least one chunk in range; null at the end. With
+     * {@code intoFrame} it is added to {@link #frame} and {@link #IN_FRAME} returned.
+     */
+    private Entry readSeries(boolean intoFrame) {
         if (sourceDone) {
             return null;
         }
@@ -215,6 +213,10 @@ public final class SeriesStream {
             reuse = it;
             if (!SeriesWire.chunks(encoder, it, minTime, maxTime, skipChunks, source)) {
                 continue;
+            }
+            if (intoFrame) {
+                encoder.endSeries(frame);
+                return IN_FRAME;
             }
             return new Entry(source, labels, encoder.endSeries());
         }

@@ -61,7 +61,7 @@ public final class SeriesWire {
         @Override
         public byte[] parse(InputStream stream) {
             try {
-                return stream.readAllBytes();
+                return Decoder.readAll(stream);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -150,29 +150,9 @@ public final class SeriesWire {
             return Arrays.copyOf(buf, pos);
         }
 
-        /** A {@code SeriesResponse} carrying one series (as {@code series}) or several (as a {@code batch}). */
-        public static byte[] frame(List<byte[]> series, boolean batch) {
-            if (!batch) {
-                if (series.size() != 1) {
-                    throw new IllegalArgumentException("an unbatched frame holds one series, not " + series.size());
-                }
-                return wrap(RESPONSE_SERIES, series.get(0));
-            }
-            int inner = 0;
-            for (byte[] s : series) {
-                inner += fieldSize(s.length);
-            }
-            byte[] out = new byte[1 + varintSize(inner) + inner];
-            int p = 0;
-            out[p++] = RESPONSE_BATCH;
-            p = putVarint(out, p, inner);
-            for (byte[] s : series) {
-                out[p++] = BATCH_SERIES;
-                p = putVarint(out, p, s.length);
-                System.arraycopy(s, 0, out, p, s.length);
-                p += s.length;
-            }
-            return out;
+        /** Appends the body of the series written since {@link #startSeries} to {@code frame}, without copying it out first. */
+        public void endSeries(FrameBuilder frame) {
+            frame.add(buf, 0, pos);
         }
 
         /** A {@code SeriesResponse} carrying a warning. */
@@ -221,18 +201,66 @@ public final class SeriesWire {
         }
     }
 
+    /**
+     * Collects series bodies into one {@code SeriesResponse} frame, reusing its buffer from frame to
+     * frame: a series costs one copy into it and nothing allocated. Not thread-safe.
+     */
+    public static final class FrameBuilder {
+        private byte[] buf = new byte[64 << 10];
+        private int pos;
+        private int count;
+
+        /** Appends a series body (as a batch entry: tag, length, bytes). */
+        public void add(byte[] body, int off, int len) {
+            int need = 1 + varintSize(len) + len;
+            if (pos + need > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + need));
+            }
+            buf[pos++] = BATCH_SERIES;
+            pos = putVarint(buf, pos, len);
+            System.arraycopy(body, off, buf, pos, len);
+            pos += len;
+            count++;
+        }
+
+        /** The number of series added since the last {@link #build}. */
+        public int count() {
+            return count;
+        }
+
+        /**
+         * The frame of the series added since the last call: a {@code batch}, or when {@code batch} is
+         * false (one series only) that series as {@code series}; the builder is empty again afterwards.
+         */
+        public byte[] build(boolean batch) {
+            byte[] out;
+            if (batch) {
+                out = new byte[1 + varintSize(pos) + pos];
+                out[0] = RESPONSE_BATCH;
+                int p = putVarint(out, 1, pos);
+                System.arraycopy(buf, 0, out, p, pos);
+            } else {
+                if (count != 1) {
+                    throw new IllegalStateException("an unbatched frame holds one series, not " + count);
+                }
+                // the one entry is (BATCH_SERIES, length, body), laid out as (RESPONSE_SERIES, length, body)
+                out = Arrays.copyOf(buf, pos);
+                out[0] = RESPONSE_SERIES;
+            }
+            pos = 0;
+            count = 0;
+            return out;
+        }
+    }
+
     /** Size of a length-delimited field of {@code len} bytes (0 when empty: proto3 omits it). */
     private static int fieldSize(int len) {
         return len == 0 ? 0 : 1 + varintSize(len) + len;
     }
 
     static int varintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        // 7 bits a byte: 1 byte up to 7 significant bits, 10 for a negative number
+        return (70 - Long.numberOfLeadingZeros(v | 1)) / 7;
     }
 
     private static int putVarint(byte[] out, int p, long v) {
@@ -250,12 +278,17 @@ public final class SeriesWire {
     public record Frame(List<DecodedSeries> series, String warning) {
     }
 
-    /** A marshaller that decodes frames; one per call (it keeps the call's label strings). */
-    public static MethodDescriptor.Marshaller<Frame> decoder() {
+    /** A decoder of frames, also usable as a marshaller; one per call (it keeps the call's label strings). */
+    public static Decoder decoder() {
         return new Decoder();
     }
 
-    private static final class Decoder implements MethodDescriptor.Marshaller<Frame> {
+    /**
+     * Decodes frames into series. Not thread-safe: a call's frames are decoded one after another, by
+     * the thread that reads them (the client receives raw frames and decodes them where the series are
+     * consumed, so the transport's threads only copy bytes).
+     */
+    public static final class Decoder implements MethodDescriptor.Marshaller<Frame> {
         private final StringTable strings = new StringTable();
 
         /** Writes a frame back (the way a proxy would pass it on): its warning, or its series as a batch. */
@@ -268,25 +301,28 @@ public final class SeriesWire {
                 return new Encoded(Encoder.warning(value.warning()));
             }
             Encoder e = new Encoder();
-            List<byte[]> bodies = new ArrayList<>(value.series().size());
+            FrameBuilder frame = new FrameBuilder();
             ChunkIterator it = null;
             for (DecodedSeries s : value.series()) {
                 e.startSeries(s.labels());
                 it = s.chunks(it);
                 chunks(e, it, Long.MIN_VALUE, Long.MAX_VALUE, false, s.labels());
-                bodies.add(e.endSeries());
+                e.endSeries(frame);
             }
-            return new Encoded(Encoder.frame(bodies, true));
+            return new Encoded(frame.build(true));
         }
 
         @Override
         public Frame parse(InputStream stream) {
-            byte[] b;
             try {
-                b = readAll(stream);
+                return decode(readAll(stream));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** Decodes one received frame; its chunks are views into {@code b}. */
+        public Frame decode(byte[] b) {
             Reader r = new Reader(b, 0, b.length);
             List<DecodedSeries> series = new ArrayList<>();
             String warning = null;
@@ -311,8 +347,11 @@ public final class SeriesWire {
             return new Frame(series, warning);
         }
 
+        /** Label names and values of the series being decoded; copied out at its end. */
+        private String[] pairs = new String[20];
+
         private DecodedSeries series(Reader r) {
-            String[] pairs = new String[20];
+            String[] pairs = this.pairs;
             int n = 0;
             DecodedSeries s = new DecodedSeries();
             while (r.more()) {
@@ -333,6 +372,7 @@ public final class SeriesWire {
                     }
                     if (n == pairs.length) {
                         pairs = Arrays.copyOf(pairs, n * 2);
+                        this.pairs = pairs;
                     }
                     pairs[n++] = name;
                     pairs[n++] = value;
@@ -342,7 +382,7 @@ public final class SeriesWire {
                     r.skip(tag);
                 }
             }
-            s.labels = ProtoConversions.labels(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
+            s.labels = ProtoConversions.labels(Arrays.copyOf(pairs, n));
             return s;
         }
 
@@ -381,7 +421,7 @@ public final class SeriesWire {
             }
         }
 
-        private static byte[] readAll(InputStream in) throws IOException {
+        static byte[] readAll(InputStream in) throws IOException {
             if (in instanceof KnownLength) {
                 int n = in.available();
                 byte[] b = new byte[n];
@@ -503,23 +543,44 @@ public final class SeriesWire {
      * takes a slot from an older one and nothing grows.
      */
     static final class StringTable {
-        private final byte[][] keys = new byte[CACHE_SLOTS][];
         private final String[] values = new String[CACHE_SLOTS];
+        /** The UTF-8 bytes of a non-ASCII value (null for ASCII ones, which compare char by char). */
+        private final byte[][] keys = new byte[CACHE_SLOTS][];
 
         String get(byte[] b, int off, int len) {
             int h = len;
+            int bits = 0;
             for (int i = off; i < off + len; i++) {
                 h = 31 * h + b[i];
+                bits |= b[i];
             }
+            boolean ascii = bits >= 0;
             int slot = (h ^ h >>> 15) & (CACHE_SLOTS - 1);
-            byte[] k = keys[slot];
-            if (k != null && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
-                return values[slot];
+            String cached = values[slot];
+            if (cached != null) {
+                byte[] k = keys[slot];
+                if (ascii ? k == null && sameAscii(cached, b, off, len)
+                        : k != null && Arrays.equals(k, 0, k.length, b, off, off + len)) {
+                    return cached;
+                }
             }
             String s = new String(b, off, len, StandardCharsets.UTF_8);
-            keys[slot] = Arrays.copyOfRange(b, off, off + len);
             values[slot] = s;
+            keys[slot] = ascii ? null : Arrays.copyOfRange(b, off, off + len);
             return s;
+        }
+
+        /** True when {@code s} is the text of {@code len} ASCII bytes; no key bytes need keeping for it. */
+        private static boolean sameAscii(String s, byte[] b, int off, int len) {
+            if (s.length() != len) {
+                return false;
+            }
+            for (int i = 0; i < len; i++) {
+                if (s.charAt(i) != b[off + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -62,9 +62,19 @@ final class SeriesWireTest {
 
         SeriesResponse batch = SeriesResponse.newBuilder().setBatch(SeriesBatch.newBuilder()
                 .addSeries(proto(A, TIMES_A, TYPES_A, DATA_A)).addSeries(proto(B, new long[0][], new int[0], new byte[0][]))).build();
-        assertArrayEquals(batch.toByteArray(), SeriesWire.Encoder.frame(List.of(a, b), true));
+        SeriesWire.FrameBuilder frame = new SeriesWire.FrameBuilder();
+        frame.add(a, 0, a.length);
+        encode(e, B, new long[0][], new int[0], new byte[0][]);
+        e.endSeries(frame);
+        assertEquals(2, frame.count());
+        assertArrayEquals(batch.toByteArray(), frame.build(true));
+        assertEquals(0, frame.count(), "a built frame empties the builder");
+        frame.add(a, 0, a.length);
         assertArrayEquals(SeriesResponse.newBuilder().setSeries(proto(A, TIMES_A, TYPES_A, DATA_A)).build().toByteArray(),
-                SeriesWire.Encoder.frame(List.of(a), false));
+                frame.build(false));
+        for (long v : new long[]{0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE, -1}) {
+            assertEquals(com.google.protobuf.CodedOutputStream.computeUInt64SizeNoTag(v), SeriesWire.varintSize(v), "varint size of " + v);
+        }
         assertArrayEquals(SeriesResponse.newBuilder().setWarning("störe down").build().toByteArray(), SeriesWire.Encoder.warning("störe down"));
     }
 

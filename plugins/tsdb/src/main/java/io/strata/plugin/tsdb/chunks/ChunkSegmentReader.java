@@ -85,7 +85,9 @@ public final class ChunkSegmentReader implements AutoCloseable {
             throw new CorruptionException(file, off, "chunk length " + len + " runs past the end of the " + seg.limit() + "-byte segment");
         }
         int dataEnd = encAt + 1 + (int) len;
-        d.checkCrc(encAt, dataEnd, "chunk " + Long.toHexString(ref));
+        if (!d.crcMatches(encAt, dataEnd)) {
+            throw d.crcFailure(encAt, dataEnd, "chunk " + Long.toHexString(ref));
+        }
         return seg.slice(encAt + 1, (int) len);
     }
 

@@ -229,7 +229,9 @@ public final class IndexReader implements IndexLookup, AutoCloseable {
         if (len < 4 || (long) start + len + 4 > buf.limit()) {
             throw d.corrupt(offset, "postings list " + name + "=" + value + ": length " + len + " runs past the end of the file");
         }
-        d.checkCrc(start, start + len, "postings list " + name + "=" + value);
+        if (!d.crcMatches(start, start + len)) {
+            throw d.crcFailure(start, start + len, "postings list " + name + "=" + value);
+        }
         int count = d.be32();
         if ((long) count * 4 != len - 4) {
             throw d.corrupt(offset, "postings list " + name + "=" + value + ": " + count + " entries do not fill " + len + " bytes");
@@ -252,7 +254,9 @@ public final class IndexReader implements IndexLookup, AutoCloseable {
         if (len > buf.limit() - start - 4) {
             throw d.corrupt(off, "series " + id + ": length " + len + " runs past the end of the file");
         }
-        d.checkCrc(start, start + (int) len, "series " + id);
+        if (!d.crcMatches(start, start + (int) len)) {
+            throw d.crcFailure(start, start + (int) len, "series " + id);
+        }
         d.limit(start + (int) len);
         int n = d.uvarint32();
         String[] pairs = new String[n * 2];

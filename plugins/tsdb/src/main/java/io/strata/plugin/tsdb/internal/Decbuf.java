@@ -160,14 +160,26 @@ public final class Decbuf {
 
     /** Checks that the BE32 at {@code crcAt} is the CRC32C of [{@code from}, crcAt). */
     public void checkCrc(int from, int crcAt, String what) {
+        if (!crcMatches(from, crcAt)) {
+            throw crcFailure(from, crcAt, what);
+        }
+    }
+
+    /**
+     * True when the BE32 at {@code crcAt} is the CRC32C of [{@code from}, crcAt) (false when it lies past
+     * the end). Hot paths (a series, a chunk) use this and build their message, with
+     * {@link #crcFailure}, only when it fails.
+     */
+    public boolean crcMatches(int from, int crcAt) {
+        return crcAt + 4 <= buf.limit() && buf.getInt(crcAt) == crc32c(buf, from, crcAt - from);
+    }
+
+    /** The error for a failed {@link #crcMatches}; {@code what} names the checked section. */
+    public CorruptionException crcFailure(int from, int crcAt, String what) {
         if (crcAt + 4 > buf.limit()) {
-            throw corrupt(crcAt, what + ": checksum lies past the end of the file");
+            return corrupt(crcAt, what + ": checksum lies past the end of the file");
         }
-        int expected = buf.getInt(crcAt);
-        int actual = crc32c(buf, from, crcAt - from);
-        if (expected != actual) {
-            throw corrupt(from, what + ": checksum mismatch (stored 0x" + Integer.toHexString(expected) + ", computed 0x"
-                    + Integer.toHexString(actual) + ")");
-        }
+        return corrupt(from, what + ": checksum mismatch (stored 0x" + Integer.toHexString(buf.getInt(crcAt)) + ", computed 0x"
+                + Integer.toHexString(crc32c(buf, from, crcAt - from)) + ")");
     }
 }
