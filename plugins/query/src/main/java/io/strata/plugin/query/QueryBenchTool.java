@@ -109,17 +109,17 @@ final class QueryBenchTool implements Tool {
             PromqlEngine engine = new PromqlEngine();
             QueryOptions options = new QueryOptions(300_000, 0, 500_000_000, 60_000, () -> false);
             out.printf("data: %d series x %d samples (15s apart), one block%n", series, samples);
-            out.printf("%-44s %12s %14s %9s%n", "query", "direct ms", "via StoreAPI ms", "overhead");
+            out.printf("%-52s %12s %14s %9s%n", "query", "direct ms", "via StoreAPI ms", "overhead");
             String[] instant = {"sum(rate(bench_metric[5m]))", "count by (job) (bench_metric)", "topk(5, bench_metric)"};
             for (String q : instant) {
                 double[] dv = medians(warmup, runs, () -> engine.instantQuery(direct, q, end, options),
                         () -> engine.instantQuery(viaStoreApi, q, end, options));
-                out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "instant " + q, dv[0], dv[1], (dv[1] / dv[0] - 1) * 100);
+                out.printf("%-52s %12.1f %14.1f %8.0f%%%n", "instant " + q, dv[0], dv[1], (dv[1] / dv[0] - 1) * 100);
             }
             String range = "sum by (job) (rate(bench_metric[5m]))";
             double[] dv = medians(warmup, runs, () -> engine.rangeQuery(direct, range, 0, end, 60_000, options),
                     () -> engine.rangeQuery(viaStoreApi, range, 0, end, 60_000, options));
-            out.printf("%-44s %12.1f %14.1f %8.0f%%%n", "range 1h/60s " + range, dv[0], dv[1], (dv[1] / dv[0] - 1) * 100);
+            out.printf("%-52s %12.1f %14.1f %8.0f%%%n", "range 1h/60s " + range, dv[0], dv[1], (dv[1] / dv[0] - 1) * 100);
             Queryable remoteView = endpoint.queryable();
             double seriesMs = medians(warmup, runs, () -> {
                 try (Querier q = remoteView.querier(0, end)) {
