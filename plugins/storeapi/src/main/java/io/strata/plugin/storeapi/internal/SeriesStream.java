@@ -43,7 +43,7 @@ public final class SeriesStream {
 
     private final ChunkQuerier querier;
     private final SeriesSet<ChunkSeries> set;
-    private final ServerCallStreamObserver<byte[]> out;
+    private final ServerCallStreamObserver<SeriesWire.EncodedFrame> out;
     private final ExternalLabels external;
     private final Collection<String> withoutLabels;
     private final long minTime;
@@ -64,7 +64,7 @@ public final class SeriesStream {
     private static final Entry IN_FRAME = new Entry(Labels.EMPTY, Labels.EMPTY, new byte[0]);
     private boolean finished;
 
-    public SeriesStream(ChunkQuerier querier, SeriesSet<ChunkSeries> set, ServerCallStreamObserver<byte[]> out,
+    public SeriesStream(ChunkQuerier querier, SeriesSet<ChunkSeries> set, ServerCallStreamObserver<SeriesWire.EncodedFrame> out,
                         ExternalLabels external, Collection<String> withoutLabels, long minTime, long maxTime,
                         boolean skipChunks, long limit, long batchSize, Ordering ordering) {
         this.querier = querier;
@@ -95,14 +95,14 @@ public final class SeriesStream {
         }
         try {
             while (out.isReady()) {
-                byte[] frame = nextFrame();
+                SeriesWire.EncodedFrame frame = nextFrame();
                 if (frame == null) {
                     if (set.err() != null) {
                         fail(set.err());
                         return;
                     }
                     for (String w : set.warnings()) {
-                        out.onNext(SeriesWire.Encoder.warning(w));
+                        out.onNext(SeriesWire.EncodedFrame.of(SeriesWire.Encoder.warning(w)));
                     }
                     finish();
                     out.onCompleted();
@@ -115,7 +115,7 @@ public final class SeriesStream {
         }
     }
 
-    private byte[] nextFrame() {
+    private SeriesWire.EncodedFrame nextFrame() {
         while (frame.count() < batchSize && sent < limit && nextSeries()) {
             sent++;
         }

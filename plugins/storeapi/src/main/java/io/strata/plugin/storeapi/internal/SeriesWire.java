@@ -51,17 +51,35 @@ public final class SeriesWire {
     private SeriesWire() {
     }
 
+    /**
+     * An encoded {@code SeriesResponse}: {@code length} bytes of {@code bytes} from {@code offset}. One
+     * from {@link FrameBuilder#build} is a view of the builder's buffer, valid until the builder is
+     * used again; gRPC copies a message into its transport buffers inside {@code onNext}, so a server
+     * can send it and go on building.
+     */
+    public record EncodedFrame(byte[] bytes, int offset, int length) {
+        /** A whole array as a frame. */
+        public static EncodedFrame of(byte[] frame) {
+            return new EncodedFrame(frame, 0, frame.length);
+        }
+
+        /** A copy of the frame's bytes. */
+        public byte[] toByteArray() {
+            return Arrays.copyOfRange(bytes, offset, offset + length);
+        }
+    }
+
     /** A marshaller for responses that are already encoded frames. */
-    public static final MethodDescriptor.Marshaller<byte[]> ENCODED = new MethodDescriptor.Marshaller<>() {
+    public static final MethodDescriptor.Marshaller<EncodedFrame> ENCODED = new MethodDescriptor.Marshaller<>() {
         @Override
-        public InputStream stream(byte[] value) {
+        public InputStream stream(EncodedFrame value) {
             return new Encoded(value);
         }
 
         @Override
-        public byte[] parse(InputStream stream) {
+        public EncodedFrame parse(InputStream stream) {
             try {
-                return Decoder.readAll(stream);
+                return EncodedFrame.of(Decoder.readAll(stream));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -73,8 +91,8 @@ public final class SeriesWire {
      * copied through an intermediate 8 KiB buffer).
      */
     private static final class Encoded extends ByteArrayInputStream implements Drainable, KnownLength {
-        Encoded(byte[] frame) {
-            super(frame);
+        Encoded(EncodedFrame frame) {
+            super(frame.bytes(), frame.offset(), frame.length());
         }
 
         @Override
@@ -140,7 +158,7 @@ public final class SeriesWire {
             if (len > 0) {
                 buf[pos++] = CHUNK_DATA;
                 varint(len);
-                data.duplicate().get(buf, pos, len);
+                data.get(data.position(), buf, pos, len);
                 pos += len;
             }
         }
@@ -203,11 +221,15 @@ public final class SeriesWire {
 
     /**
      * Collects series bodies into one {@code SeriesResponse} frame, reusing its buffer from frame to
-     * frame: a series costs one copy into it and nothing allocated. Not thread-safe.
+     * frame: a series costs one copy into it and nothing allocated. The frame's header goes into room
+     * kept before the first series, so a built frame is a view of the buffer, not a copy. Not
+     * thread-safe.
      */
     public static final class FrameBuilder {
+        /** Room for the frame's tag and length (a varint of at most 5 bytes for an int). */
+        private static final int HEADER = 6;
         private byte[] buf = new byte[64 << 10];
-        private int pos;
+        private int pos = HEADER;
         private int count;
 
         /** Appends a series body (as a batch entry: tag, length, bytes). */
@@ -231,23 +253,25 @@ public final class SeriesWire {
         /**
          * The frame of the series added since the last call: a {@code batch}, or when {@code batch} is
          * false (one series only) that series as {@code series}; the builder is empty again afterwards.
+         * The frame is a view of the builder's buffer, valid until the next {@link #add}.
          */
-        public byte[] build(boolean batch) {
-            byte[] out;
+        public EncodedFrame build(boolean batch) {
+            EncodedFrame out;
             if (batch) {
-                out = new byte[1 + varintSize(pos) + pos];
-                out[0] = RESPONSE_BATCH;
-                int p = putVarint(out, 1, pos);
-                System.arraycopy(buf, 0, out, p, pos);
+                int len = pos - HEADER;
+                int start = HEADER - 1 - varintSize(len);
+                buf[start] = RESPONSE_BATCH;
+                putVarint(buf, start + 1, len);
+                out = new EncodedFrame(buf, start, pos - start);
             } else {
                 if (count != 1) {
                     throw new IllegalStateException("an unbatched frame holds one series, not " + count);
                 }
                 // the one entry is (BATCH_SERIES, length, body), laid out as (RESPONSE_SERIES, length, body)
-                out = Arrays.copyOf(buf, pos);
-                out[0] = RESPONSE_SERIES;
+                buf[HEADER] = RESPONSE_SERIES;
+                out = new EncodedFrame(buf, HEADER, pos - HEADER);
             }
-            pos = 0;
+            pos = HEADER;
             count = 0;
             return out;
         }
@@ -298,7 +322,7 @@ public final class SeriesWire {
                 if (!value.series().isEmpty()) {
                     throw new IllegalArgumentException("a SeriesResponse carries a warning or series, not both");
                 }
-                return new Encoded(Encoder.warning(value.warning()));
+                return new Encoded(EncodedFrame.of(Encoder.warning(value.warning())));
             }
             Encoder e = new Encoder();
             FrameBuilder frame = new FrameBuilder();
@@ -347,43 +371,88 @@ public final class SeriesWire {
             return new Frame(series, warning);
         }
 
-        /** Label names and values of the series being decoded; copied out at its end. */
+        /**
+         * Label names and values of the series being decoded, copied out at its end; until overwritten
+         * they are those of the previous series, whose bytes {@link #previousBytes} at
+         * {@link #previousAt} / {@link #previousLength} hold (length -1: nothing to compare with).
+         */
         private String[] pairs = new String[20];
+        private byte[] previousBytes;
+        private int[] previousAt = new int[20];
+        private int[] previousLength = filled(new int[20], 0);
+        /** Names and values the previous series had. */
+        private int previousCount;
+
+        private static int[] filled(int[] a, int from) {
+            Arrays.fill(a, from, a.length, -1);
+            return a;
+        }
 
         private DecodedSeries series(Reader r) {
-            String[] pairs = this.pairs;
             int n = 0;
             DecodedSeries s = new DecodedSeries();
             while (r.more()) {
                 int tag = r.tag();
                 if (tag == SERIES_LABEL) {
                     Reader l = r.sub();
-                    String name = "";
-                    String value = "";
+                    if (n == pairs.length) {
+                        pairs = Arrays.copyOf(pairs, n * 2);
+                        previousAt = Arrays.copyOf(previousAt, n * 2);
+                        previousLength = filled(Arrays.copyOf(previousLength, n * 2), n);
+                    }
+                    boolean named = false;
+                    boolean valued = false;
                     while (l.more()) {
                         int t = l.tag();
                         if (t == LABEL_NAME) {
-                            name = l.string(strings);
+                            label(l, n);
+                            named = true;
                         } else if (t == LABEL_VALUE) {
-                            value = l.string(strings);
+                            label(l, n + 1);
+                            valued = true;
                         } else {
                             l.skip(t);
                         }
                     }
-                    if (n == pairs.length) {
-                        pairs = Arrays.copyOf(pairs, n * 2);
-                        this.pairs = pairs;
+                    if (!named) {
+                        pairs[n] = "";
+                        previousLength[n] = -1;
                     }
-                    pairs[n++] = name;
-                    pairs[n++] = value;
+                    if (!valued) {
+                        pairs[n + 1] = "";
+                        previousLength[n + 1] = -1;
+                    }
+                    n += 2;
                 } else if (tag == SERIES_CHUNK) {
                     chunk(r.sub(), s);
                 } else {
                     r.skip(tag);
                 }
             }
+            // places the previous series had and this one does not now hold nothing to compare with
+            Arrays.fill(previousLength, n, Math.max(n, previousCount), -1);
+            previousCount = n;
+            previousBytes = r.b;
             s.labels = ProtoConversions.labels(Arrays.copyOf(pairs, n));
             return s;
+        }
+
+        /**
+         * Decodes the string at the reader into {@code pairs[i]}: series in label order mostly repeat the
+         * previous series' name or value at the same place, which then costs one byte comparison.
+         */
+        private void label(Reader l, int i) {
+            int len = l.length();
+            int at = l.p;
+            l.p += len;
+            byte[] b = l.b;
+            int prev = previousAt[i];
+            if (previousLength[i] != len || !Arrays.equals(b, at, at + len, previousBytes, prev, prev + len)) {
+                pairs[i] = strings.get(b, at, len);
+            }
+            // the next series compares with these bytes (the same, but maybe in a newer frame)
+            previousAt[i] = at;
+            previousLength[i] = len;
         }
 
         private static void chunk(Reader r, DecodedSeries s) {

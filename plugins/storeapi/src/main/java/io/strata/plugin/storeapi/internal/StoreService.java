@@ -52,7 +52,7 @@ public final class StoreService implements StoreGrpc.AsyncService, BindableServi
     public ServerServiceDefinition bindService() {
         ServerServiceDefinition generated = StoreGrpc.bindService(this);
         MethodDescriptor<SeriesRequest, SeriesResponse> seriesMethod = StoreGrpc.getSeriesMethod();
-        MethodDescriptor<SeriesRequest, byte[]> encoded = seriesMethod.toBuilder(seriesMethod.getRequestMarshaller(), SeriesWire.ENCODED).build();
+        MethodDescriptor<SeriesRequest, SeriesWire.EncodedFrame> encoded = seriesMethod.toBuilder(seriesMethod.getRequestMarshaller(), SeriesWire.ENCODED).build();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(StoreGrpc.SERVICE_NAME)
                 .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
         for (MethodDescriptor<?, ?> m : generated.getServiceDescriptor().getMethods()) {
@@ -68,8 +68,8 @@ public final class StoreService implements StoreGrpc.AsyncService, BindableServi
         return b.build();
     }
 
-    private void seriesEncoded(SeriesRequest request, StreamObserver<byte[]> responseObserver) {
-        ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) responseObserver;
+    private void seriesEncoded(SeriesRequest request, StreamObserver<SeriesWire.EncodedFrame> responseObserver) {
+        ServerCallStreamObserver<SeriesWire.EncodedFrame> out = (ServerCallStreamObserver<SeriesWire.EncodedFrame>) responseObserver;
         Matcher[] matchers;
         try {
             checkRange(request.getMinTime(), request.getMaxTime(), "min_time", "max_time");

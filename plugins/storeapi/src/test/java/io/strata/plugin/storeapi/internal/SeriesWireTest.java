@@ -67,11 +67,11 @@ final class SeriesWireTest {
         encode(e, B, new long[0][], new int[0], new byte[0][]);
         e.endSeries(frame);
         assertEquals(2, frame.count());
-        assertArrayEquals(batch.toByteArray(), frame.build(true));
+        assertArrayEquals(batch.toByteArray(), frame.build(true).toByteArray());
         assertEquals(0, frame.count(), "a built frame empties the builder");
         frame.add(a, 0, a.length);
         assertArrayEquals(SeriesResponse.newBuilder().setSeries(proto(A, TIMES_A, TYPES_A, DATA_A)).build().toByteArray(),
-                frame.build(false));
+                frame.build(false).toByteArray());
         for (long v : new long[]{0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE, -1}) {
             assertEquals(com.google.protobuf.CodedOutputStream.computeUInt64SizeNoTag(v), SeriesWire.varintSize(v), "varint size of " + v);
         }
@@ -170,5 +170,44 @@ final class SeriesWireTest {
             assertEquals("value-" + i, t.get(b, 0, b.length));
         }
         assertEquals("node", t.get(job, 3, 4));
+    }
+
+    @Test
+    void labelsRepeatedFromThePreviousSeriesDecodeAsProtobufReadsThem() {
+        // series of 0 to 4 labels drawn from few names and values, some with the name or value field
+        // missing or empty, spread over frames: whatever repeats at a place must decode as sent
+        java.util.Random random = new java.util.Random(42);
+        String[] words = {"", "a", "b", "job", "jöb", "instance", "host-1", "host-2", "\uD83D\uDE00"};
+        var decoder = SeriesWire.decoder();
+        for (int frame = 0; frame < 200; frame++) {
+            SeriesBatch.Builder batch = SeriesBatch.newBuilder();
+            for (int i = random.nextInt(5); i >= 0; i--) {
+                Series.Builder sb = Series.newBuilder();
+                for (int l = random.nextInt(5); l > 0; l--) {
+                    Label.Builder lb = Label.newBuilder();
+                    if (random.nextInt(8) > 0) {
+                        lb.setName(words[random.nextInt(words.length)]);
+                    }
+                    if (random.nextInt(8) > 0) {
+                        lb.setValue(words[random.nextInt(words.length)]);
+                    }
+                    sb.addLabels(lb);
+                }
+                batch.addSeries(sb);
+            }
+            SeriesResponse r = SeriesResponse.newBuilder().setBatch(batch).build();
+            // a fresh array per frame, as gRPC hands them over
+            byte[] bytes = r.toByteArray();
+            SeriesWire.Frame f = decoder.decode(bytes);
+            assertEquals(batch.getSeriesCount(), f.series().size());
+            for (int i = 0; i < f.series().size(); i++) {
+                List<String> pairs = new ArrayList<>();
+                for (Label l : batch.getSeries(i).getLabelsList()) {
+                    pairs.add(l.getName());
+                    pairs.add(l.getValue());
+                }
+                assertEquals(ProtoConversions.labels(pairs.toArray(new String[0])), f.series().get(i).labels(), "frame " + frame + " series " + i);
+            }
+        }
     }
 }
