@@ -91,7 +91,11 @@ public final class ChunkSampleIterator implements SampleIterator {
             if (chunks.encoding() != ChunkIterator.ENCODING_XOR) {
                 return fail(new IllegalStateException("chunk encoding " + chunks.encoding() + " is not supported for float samples"));
             }
-            xor.reset(chunks.bytes());
+            if (chunks instanceof DecodedSeries.Chunks received) {
+                received.resetXor(xor);
+            } else {
+                xor.reset(chunks.bytes());
+            }
             inChunk = true;
             return true;
         }

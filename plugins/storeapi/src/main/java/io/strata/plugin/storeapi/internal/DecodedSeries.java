@@ -3,17 +3,28 @@ package io.strata.plugin.storeapi.internal;
 import io.strata.api.labels.Labels;
 import io.strata.api.storage.ChunkIterator;
 import io.strata.api.storage.ChunkSeries;
-import io.strata.plugin.tsdb.chunks.EncodedChunks;
+import io.strata.plugin.tsdb.chunkenc.XorIterator;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * A series received from a StoreAPI endpoint: its labels and raw chunks, sorted by min time, whose
- * bytes are read in place from the received frame.
+ * bytes are read in place from the received frame. Each chunk is four longs (min time, max time,
+ * encoding, offset and length in the frame), so a decoded series costs two objects, not one per
+ * chunk; a chunk whose bytes are elsewhere (added as a buffer, or appended from a later frame)
+ * keeps its buffer beside them.
  */
 public final class DecodedSeries implements ChunkSeries {
+    private static final int LONGS = 4;
+
     Labels labels = Labels.EMPTY;
-    /** Encodings in Prometheus numbering; a wire number this side does not know is kept as -1 - number. */
-    private final EncodedChunks chunks = new EncodedChunks(2);
+    /** The array the chunks' offsets point into; null until a chunk is added from one. */
+    private byte[] frame;
+    /** Per chunk: min time, max time, encoding (Prometheus numbering, -1 - wire type when unknown), offset << 32 | length. */
+    private long[] meta = new long[2 * LONGS];
+    /** Chunks whose bytes are not in {@link #frame}, by index; null while there are none. */
+    private ByteBuffer[] elsewhere;
+    private int size;
 
     /** A series built in place (tests, and callers that have chunks at hand). */
     public DecodedSeries(Labels labels) {
@@ -25,14 +36,50 @@ public final class DecodedSeries implements ChunkSeries {
 
     /** Adds a chunk; {@code encoding} in Prometheus numbering (-1 when unknown), {@code wireType} as received. */
     public void add(long minTime, long maxTime, int encoding, int wireType, ByteBuffer bytes) {
-        chunks.add(minTime, maxTime, encoding < 0 ? -1 - wireType : encoding, bytes);
+        int i = slot(minTime, maxTime, encoding < 0 ? -1 - wireType : encoding);
+        if (elsewhere == null || elsewhere.length < meta.length / LONGS) {
+            elsewhere = elsewhere == null ? new ByteBuffer[meta.length / LONGS] : Arrays.copyOf(elsewhere, meta.length / LONGS);
+        }
+        elsewhere[i] = bytes.slice();
+    }
+
+    /** Adds a chunk of {@code length} bytes at {@code offset} in {@code array} (the received frame). */
+    void add(long minTime, long maxTime, int encoding, int wireType, byte[] array, int offset, int length) {
+        if (frame != null && frame != array) {
+            add(minTime, maxTime, encoding, wireType, ByteBuffer.wrap(array, offset, length));
+            return;
+        }
+        frame = array;
+        int i = slot(minTime, maxTime, encoding < 0 ? -1 - wireType : encoding);
+        meta[i * LONGS + 3] = (long) offset << 32 | length;
+    }
+
+    private int slot(long minTime, long maxTime, int encoding) {
+        if ((size + 1) * LONGS > meta.length) {
+            meta = Arrays.copyOf(meta, meta.length * 2);
+        }
+        int i = size++;
+        meta[i * LONGS] = minTime;
+        meta[i * LONGS + 1] = maxTime;
+        meta[i * LONGS + 2] = encoding;
+        return i;
     }
 
     /** Appends the chunks of the same series sent in a later message. */
     void append(DecodedSeries later) {
-        for (int i = 0; i < later.chunks.size(); i++) {
-            chunks.add(later.chunks.minTime(i), later.chunks.maxTime(i), later.chunks.encoding(i), later.chunks.data(i));
+        for (int i = 0; i < later.size; i++) {
+            int encoding = (int) later.meta[i * LONGS + 2];
+            if (later.inFrame(i)) {
+                long at = later.meta[i * LONGS + 3];
+                add(later.meta[i * LONGS], later.meta[i * LONGS + 1], encoding, -1 - encoding, later.frame, (int) (at >>> 32), (int) at);
+            } else {
+                add(later.meta[i * LONGS], later.meta[i * LONGS + 1], encoding, -1 - encoding, later.elsewhere[i]);
+            }
         }
+    }
+
+    private boolean inFrame(int i) {
+        return elsewhere == null || i >= elsewhere.length || elsewhere[i] == null;
     }
 
     @Override
@@ -42,7 +89,7 @@ public final class DecodedSeries implements ChunkSeries {
 
     /** The number of chunks. */
     public int chunkCount() {
-        return chunks.size();
+        return size;
     }
 
     @Override
@@ -66,11 +113,11 @@ public final class DecodedSeries implements ChunkSeries {
 
         @Override
         public boolean next() {
-            if (err != null || ++i >= s.chunks.size()) {
+            if (err != null || ++i >= s.size) {
                 return false;
             }
-            if (s.chunks.encoding(i) < 0) {
-                err = new IllegalStateException("unknown StoreAPI chunk encoding " + (-1 - s.chunks.encoding(i)));
+            if (encoding() < 0) {
+                err = new IllegalStateException("unknown StoreAPI chunk encoding " + (-1 - encoding()));
                 return false;
             }
             return true;
@@ -78,22 +125,36 @@ public final class DecodedSeries implements ChunkSeries {
 
         @Override
         public long minTime() {
-            return s.chunks.minTime(i);
+            return s.meta[i * LONGS];
         }
 
         @Override
         public long maxTime() {
-            return s.chunks.maxTime(i);
+            return s.meta[i * LONGS + 1];
         }
 
         @Override
         public int encoding() {
-            return s.chunks.encoding(i);
+            return (int) s.meta[i * LONGS + 2];
         }
 
         @Override
         public ByteBuffer bytes() {
-            return s.chunks.data(i).duplicate();
+            if (s.inFrame(i)) {
+                long at = s.meta[i * LONGS + 3];
+                return ByteBuffer.wrap(s.frame, (int) (at >>> 32), (int) at).slice();
+            }
+            return s.elsewhere[i].duplicate();
+        }
+
+        /** Points {@code xor} at the current chunk's bytes without a buffer in between. */
+        void resetXor(XorIterator xor) {
+            if (s.inFrame(i)) {
+                long at = s.meta[i * LONGS + 3];
+                xor.reset(s.frame, (int) (at >>> 32), (int) at);
+            } else {
+                xor.reset(s.elsewhere[i]);
+            }
         }
 
         @Override

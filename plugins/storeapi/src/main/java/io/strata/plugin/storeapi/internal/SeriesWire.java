@@ -442,9 +442,8 @@ public final class SeriesWire {
          * previous series' name or value at the same place, which then costs one byte comparison.
          */
         private void label(Reader l, int i) {
-            int len = l.length();
-            int at = l.p;
-            l.p += len;
+            int at = l.span();
+            int len = l.spanLength;
             byte[] b = l.b;
             int prev = previousAt[i];
             if (previousLength[i] != len || !Arrays.equals(b, at, at + len, previousBytes, prev, prev + len)) {
@@ -459,7 +458,8 @@ public final class SeriesWire {
             long min = 0;
             long max = 0;
             int type = 0;
-            ByteBuffer data = null;
+            int dataAt = 0;
+            int dataLength = 0;
             boolean raw = false;
             while (r.more()) {
                 int tag = r.tag();
@@ -475,7 +475,8 @@ public final class SeriesWire {
                         if (t == CHUNK_TYPE) {
                             type = (int) c.varint();
                         } else if (t == CHUNK_DATA) {
-                            data = c.bytes();
+                            dataAt = c.span();
+                            dataLength = c.spanLength;
                         } else {
                             c.skip(t);
                         }
@@ -485,8 +486,7 @@ public final class SeriesWire {
                 }
             }
             if (raw) {
-                s.add(min, max, ProtoConversions.prometheusEncoding(type), type,
-                        data == null ? ByteBuffer.allocate(0) : data);
+                s.add(min, max, ProtoConversions.prometheusEncoding(type), type, r.b, dataAt, dataLength);
             }
         }
 
@@ -567,11 +567,15 @@ public final class SeriesWire {
             return r;
         }
 
-        ByteBuffer bytes() {
-            int n = length();
-            ByteBuffer out = ByteBuffer.wrap(b, p, n).slice();
-            p += n;
-            return out;
+        /** The length of the field {@link #span} passed over last. */
+        int spanLength;
+
+        /** Passes over a length-delimited field's bytes; returns where they start in {@code b}. */
+        int span() {
+            spanLength = length();
+            int at = p;
+            p += spanLength;
+            return at;
         }
 
         String string() {
