@@ -54,6 +54,9 @@ try {
     out('table', row);
   }
   out('stats', await page.textContent('#stats'));
+  // the address bar links to the query just run
+  const link = new URLSearchParams(new URL(page.url()).search);
+  out('link', ['g0.expr', 'g0.tab', 'g0.end_input', 'g0.range_input', 'g0.deduplicate'].map((k) => `${k}=${link.get(k)}`).join(' '));
 
   // the dedup switch: the HA pair counts once with it, twice without
   await run('count(http_requests_total{cluster="us1"})');
@@ -84,6 +87,20 @@ try {
   await page.waitForSelector('#history option:nth-child(2)', { state: 'attached' });
   out('history', (await page.$$eval('#history option', (o) => o.slice(1).map((x) => x.value))).join(' | '));
   out('reloaded-end', await page.inputValue('#end'));
+
+  // a Prometheus-style graph link opened in a fresh browser context (nothing stored) runs its query
+  // with its settings: the end time given as Prometheus writes it, deduplication off
+  const linked = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  linked.setDefaultTimeout(TIMEOUT);
+  linked.on('pageerror', (e) => pageErrors.push(e.message));
+  await linked.goto(base + '/graph?' + new URLSearchParams({
+    'g0.expr': 'count(http_requests_total{cluster="us1"})', 'g0.tab': '1', 'g0.end_input': '1970-01-01 02:00:30', 'g0.deduplicate': '0',
+  }));
+  await linked.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { state: 'attached' });
+  out('linked-table', (await linked.$$eval('#result-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent).join('\t')))).join(' | '));
+  out('linked-controls', `expr=${await linked.inputValue('#expr')} dedup=${await linked.isChecked('#dedup')}`);
+  out('linked-stats', await linked.textContent('#stats'));
+  await linked.close();
 
   // the stores page
   await page.goto(base + '/stores');

@@ -32,10 +32,53 @@ export function remember(history, expr) {
   return [expr, ...history.filter((e) => e !== expr)].slice(0, HISTORY_SIZE);
 }
 
+/**
+ * The settings a graph link carries, in the parameters of Prometheus's and Thanos's graph pages:
+ * g0.expr, g0.tab (0 graph, 1 table), g0.range_input, g0.end_input (or g0.moment_input),
+ * g0.step_input, g0.deduplicate and g0.partial_response (0 or 1); null when it has no expression.
+ */
+export function fromLink(search) {
+  const p = new URLSearchParams(search);
+  if (!p.has('g0.expr')) {
+    return null;
+  }
+  const linked = { expr: p.get('g0.expr') };
+  const take = (param, key, convert = (v) => v) => {
+    if (p.has(param)) {
+      linked[key] = convert(p.get(param));
+    }
+  };
+  take('g0.tab', 'tab', (v) => (v === '0' ? 'graph' : 'table'));
+  take('g0.range_input', 'range');
+  take('g0.moment_input', 'end');
+  take('g0.end_input', 'end');
+  take('g0.step_input', 'step');
+  take('g0.deduplicate', 'dedup', (v) => v !== '0');
+  take('g0.partial_response', 'partial', (v) => v !== '0');
+  return linked;
+}
+
+/** The query string of a link to the page with these settings (read back by {@link fromLink}). */
+export function toLink(settings) {
+  const p = new URLSearchParams({ 'g0.expr': settings.expr, 'g0.tab': settings.tab === 'graph' ? '0' : '1', 'g0.range_input': settings.range });
+  if (settings.end) {
+    p.set('g0.end_input', settings.end);
+  }
+  if (settings.step) {
+    p.set('g0.step_input', settings.step);
+  }
+  p.set('g0.deduplicate', settings.dedup ? '1' : '0');
+  p.set('g0.partial_response', settings.partial ? '1' : '0');
+  return '?' + p.toString();
+}
+
 export function graphPage(root) {
+  // a link's settings win over the ones this browser kept
+  const linked = fromLink(location.search);
   const settings = {
     expr: '', tab: 'table', range: '1h', end: '', step: '', dedup: true, partial: true,
     ...load(SETTINGS_KEY, {}),
+    ...linked,
   };
   let history = load(HISTORY_KEY, []);
   let inFlight = null;
@@ -108,6 +151,8 @@ export function graphPage(root) {
     history = remember(history, query);
     save(HISTORY_KEY, history);
     renderHistory();
+    // the address bar links to this query
+    window.history.replaceState(null, '', location.pathname + toLink({ ...settings, expr: query }));
 
     const endTime = parseTime(end.value);
     const rangeSeconds = parseDuration(range.value);
@@ -186,6 +231,9 @@ export function graphPage(root) {
     button.classList.toggle('active', name === settings.tab);
   }
   expr.focus();
+  if (linked) {
+    execute();
+  }
 }
 
 function renderTable(output, data) {

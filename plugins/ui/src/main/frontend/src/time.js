@@ -39,7 +39,10 @@ export function formatDuration(seconds) {
   return out;
 }
 
-/** Unix seconds for "" (now), a number of Unix seconds, or an RFC 3339 time; NaN when invalid. */
+/**
+ * Unix seconds for "" (now), a number of Unix seconds, an RFC 3339 time, or "YYYY-MM-DD HH:MM[:SS]"
+ * in UTC (the form of Prometheus's graph links); NaN when invalid.
+ */
 export function parseTime(text) {
   const s = String(text ?? '').trim();
   if (s === '') {
@@ -47,6 +50,10 @@ export function parseTime(text) {
   }
   if (/^-?\d+(\.\d+)?$/.test(s)) {
     return Number(s);
+  }
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)) {
+    const ms = Date.parse(s.replace(' ', 'T') + 'Z');
+    return Number.isNaN(ms) ? NaN : ms / 1000;
   }
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? NaN : ms / 1000;

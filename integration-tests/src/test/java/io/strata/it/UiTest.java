@@ -76,6 +76,11 @@ class UiTest {
                 "http_requests_total{cluster=\"us1\", code=\"500\", job=\"api\"}\t12000"), shown.get("table"), output);
         String stats = single(shown, "stats", output);
         assertTrue(stats.matches("Load time: \\d+ ms · Result series: 2 · Evaluated at 1970-01-01T02:00:30Z"), stats);
+        assertEquals(List.of("g0.expr=http_requests_total g0.tab=1 g0.end_input=7230 g0.range_input=1h g0.deduplicate=1"),
+                shown.get("link"), output);
+        assertEquals(List.of("{}\t4"), shown.get("linked-table"), output);
+        assertEquals(List.of("expr=count(http_requests_total{cluster=\"us1\"}) dedup=false"), shown.get("linked-controls"), output);
+        assertTrue(single(shown, "linked-stats", output).endsWith("Evaluated at 1970-01-01T02:00:30Z"), output);
         assertEquals(List.of("{}\t2"), shown.get("count-dedup"), output);
         assertEquals(List.of("{}\t4"), shown.get("count-raw"), output);
         String warnings = single(shown, "warnings", output);
