@@ -38,6 +38,7 @@ try {
 
   async function run(expr, tab = 'table') {
     await page.fill('#expr', expr);
+    await page.press('#expr', 'Escape'); // closes completions that would cover the controls
     await page.click(`button[data-tab="${tab}"]`);
     await execute();
   }
@@ -101,6 +102,45 @@ try {
   out('linked-controls', `expr=${await linked.inputValue('#expr')} dedup=${await linked.isChecked('#dedup')}`);
   out('linked-stats', await linked.textContent('#stats'));
   await linked.close();
+
+  // autocompletion, accepted with the keyboard: a metric, a label name, a label value, a function;
+  // each list is read once it shows only candidates for what was typed
+  async function completions(typed) {
+    await page.waitForFunction((p) => {
+      const items = [...document.querySelectorAll('#completions:not([hidden]) li .text')];
+      return items.length > 0 && items.every((x) => x.textContent.toLowerCase().includes(p));
+    }, typed.toLowerCase());
+    return (await page.$$eval('#completions li', (l) => l.map((x) => `${x.querySelector('.text').textContent}:${x.dataset.kind}`))).join(',');
+  }
+  await page.fill('#expr', '');
+  await page.type('#expr', 'http_req');
+  out('complete-metric', await completions('http_req'));
+  await page.keyboard.press('Tab');
+  out('completed-metric', await page.inputValue('#expr'));
+  await page.type('#expr', '{co');
+  out('complete-label', await completions('co'));
+  await page.keyboard.press('Enter');
+  out('completed-label', await page.inputValue('#expr'));
+  await page.type('#expr', '="');
+  out('complete-value', await completions(''));
+  await page.keyboard.press('Enter');
+  out('completed-value', await page.inputValue('#expr'));
+  await page.fill('#expr', '');
+  await page.type('#expr', 'sum(ra');
+  out('complete-function', await completions('ra'));
+  await page.screenshot({ path: `${screenshots}/completion.png` });
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Tab');
+  out('completed-function', await page.inputValue('#expr'));
+  await page.keyboard.press('Escape');
+  // with the list closed, Enter runs the query
+  await page.type('#expr', 'http_requests_total{code="200"}[5m]))');
+  await page.waitForFunction(() => document.querySelector('#completions').hidden);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { state: 'attached' });
+  // (in the graph view, the last one chosen): one line, the sum
+  out('completed-run', `${await page.getAttribute('#output', 'data-state')} ${await page.inputValue('#expr')} `
+    + await page.$$eval('#graph .u-legend .u-series', (s) => s.length - 1));
 
   // the stores page
   await page.goto(base + '/stores');

@@ -1,6 +1,7 @@
 // The graph page: an expression editor with history, table and line-graph views.
 import uPlot from 'uplot';
 import { api, formatSeries } from './api.js';
+import { attachCompletion } from './complete.js';
 import { errorBox, h, replace, warningBox } from './dom.js';
 import { formatDuration, formatTime, parseDuration, parseTime } from './time.js';
 
@@ -85,15 +86,20 @@ export function graphPage(root) {
   let plot = null;
 
   const expr = h('textarea', {
-    id: 'expr', rows: 3, spellcheck: 'false', placeholder: 'Expression (press Enter to execute, Shift+Enter for a new line)',
+    id: 'expr', rows: 3, spellcheck: 'false', placeholder: 'Expression (press Enter to execute, Shift+Enter for a new line, Ctrl+Space to complete)',
     value: settings.expr,
     onkeydown: (e) => {
+      if (completion.handleKey(e)) {
+        return;
+      }
       if (e.key === 'Enter' && !e.shiftKey) {
         e.preventDefault();
         execute();
       }
     },
   });
+  const exprBox = h('div', { class: 'expr-box' }, expr);
+  const completion = attachCompletion(expr, exprBox);
   const historyList = h('select', {
     id: 'history', title: 'Expression history',
     onchange: () => {
@@ -215,7 +221,7 @@ export function graphPage(root) {
   renderHistory();
   replace(root,
     h('section', { class: 'panel' },
-      h('div', { class: 'editor' }, expr,
+      h('div', { class: 'editor' }, exprBox,
         h('div', { class: 'editor-buttons' },
           h('button', { id: 'execute', type: 'button', class: 'primary', onclick: execute }, 'Execute'), historyList)),
       h('div', { class: 'controls' },

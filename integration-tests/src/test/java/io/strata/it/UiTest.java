@@ -92,6 +92,15 @@ class UiTest {
         assertEquals(List.of("http_requests_total | sum(http_requests_total | histogram_quantile(0.9, rate(http_requests_total[1m]))"
                 + " | count(http_requests_total{cluster=\"us1\"})"), shown.get("history"), output);
         assertEquals(List.of("7230"), shown.get("reloaded-end"), output);
+        assertTrue(single(shown, "complete-metric", output).contains("http_requests_total:metric"), output);
+        assertEquals(List.of("http_requests_total"), shown.get("completed-metric"), output);
+        assertEquals(List.of("code:label"), shown.get("complete-label"), output);
+        assertEquals(List.of("http_requests_total{code"), shown.get("completed-label"), output);
+        assertEquals(List.of("200:value,500:value"), shown.get("complete-value"), output);
+        assertEquals(List.of("http_requests_total{code=\"200\""), shown.get("completed-value"), output);
+        assertTrue(single(shown, "complete-function", output).startsWith("rad:function,rate:function,"), output);
+        assertEquals(List.of("sum(rate("), shown.get("completed-function"), output);
+        assertEquals(List.of("done sum(rate(http_requests_total{code=\"200\"}[5m])) 1"), shown.get("completed-run"), output);
 
         assertEquals(List.of("store,unknown"), shown.get("store-types"), output);
         assertEquals(Stream.of(
