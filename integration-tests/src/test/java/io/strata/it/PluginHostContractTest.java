@@ -56,7 +56,8 @@ abstract class PluginHostContractTest {
             assertTrue(p.version().startsWith("0.1.0"), p.version());
             assertTrue(p.reference().hasPath("strata.objstore.memory"), "its reference.conf is read: " + p.reference());
             assertTrue(manager.types(Bucket.class).contains("memory"), manager.types(Bucket.class).toString());
-            manager.activate(loaded -> new TestContext(loaded, routes, ConfigFactory.empty()));
+            // each plugin sees its reference.conf (plugins on the test classpath: the classpath's, as the kernel gives them)
+            manager.activate(loaded -> new TestContext(loaded, routes, loaded.reference().withFallback(ConfigFactory.defaultReference())));
             assertTrue(routes.containsKey("/example/memory-bucket"), "start hook registers the route: " + routes.keySet());
             Bucket bucket = manager.find(Bucket.class, "memory", "").factory()
                     .create(new TestContext(p, routes, p.reference().getConfig("strata.objstore.memory")));

@@ -309,8 +309,8 @@ public final class SeriesWire {
 
     /**
      * Decodes frames into series. Not thread-safe: a call's frames are decoded one after another, by
-     * the thread that reads them (the client receives raw frames and decodes them where the series are
-     * consumed, so the transport's threads only copy bytes).
+     * one thread at a time (the client decodes them as its marshaller, on the transport's thread as they
+     * arrive, while the query works on earlier series).
      */
     public static final class Decoder implements MethodDescriptor.Marshaller<Frame> {
         private final StringTable strings = new StringTable();
