@@ -1,6 +1,7 @@
 package io.strata.api.storage;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A pull iterator over series ({@link Series} or {@link ChunkSeries}), sorted by labels when
@@ -34,6 +35,41 @@ public interface SeriesSet<S> {
             @Override
             public S at() {
                 throw new IllegalStateException("empty series set");
+            }
+        };
+    }
+
+    /**
+     * The series of {@code source}, each turned by {@code f} once, when {@link #next()} reaches it;
+     * errors and warnings are the source's.
+     */
+    static <A, B> SeriesSet<B> map(SeriesSet<A> source, Function<? super A, ? extends B> f) {
+        return new SeriesSet<>() {
+            private B current;
+
+            @Override
+            public boolean next() {
+                if (!source.next()) {
+                    current = null;
+                    return false;
+                }
+                current = f.apply(source.at());
+                return true;
+            }
+
+            @Override
+            public B at() {
+                return current;
+            }
+
+            @Override
+            public Exception err() {
+                return source.err();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return source.warnings();
             }
         };
     }

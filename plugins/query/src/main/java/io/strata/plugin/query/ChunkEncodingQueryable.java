@@ -43,38 +43,17 @@ final class ChunkEncodingQueryable implements ChunkQueryable {
                 SeriesSet<Series> set = q.select(sorted, hints, matchers);
                 long start = hints == null ? minTime : hints.start();
                 long end = hints == null ? maxTime : hints.end();
-                return new SeriesSet<>() {
+                return SeriesSet.map(set, s -> new ChunkSeries() {
                     @Override
-                    public boolean next() {
-                        return set.next();
+                    public Labels labels() {
+                        return s.labels();
                     }
 
                     @Override
-                    public ChunkSeries at() {
-                        Series s = set.at();
-                        return new ChunkSeries() {
-                            @Override
-                            public Labels labels() {
-                                return s.labels();
-                            }
-
-                            @Override
-                            public ChunkIterator chunks(ChunkIterator reuse) {
-                                return new Encoder(s.iterator(null), start, end, samplesPerChunk);
-                            }
-                        };
+                    public ChunkIterator chunks(ChunkIterator reuse) {
+                        return new Encoder(s.iterator(null), start, end, samplesPerChunk);
                     }
-
-                    @Override
-                    public Exception err() {
-                        return set.err();
-                    }
-
-                    @Override
-                    public List<String> warnings() {
-                        return set.warnings();
-                    }
-                };
+                });
             }
 
             @Override

@@ -332,45 +332,18 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
             SeriesSet<ChunkSeries> set = chunks.select(sorted, hints, matchers);
             long lo = chunks.lo(hints);
             long hi = chunks.hi(hints);
-            return new SeriesSet<>() {
-                private Series current;
-
+            return SeriesSet.map(set, cs -> new Series() {
                 @Override
-                public boolean next() {
-                    if (!set.next()) {
-                        return false;
-                    }
-                    ChunkSeries cs = set.at();
-                    current = new Series() {
-                        @Override
-                        public Labels labels() {
-                            return cs.labels();
-                        }
-
-                        @Override
-                        public SampleIterator iterator(SampleIterator reuse) {
-                            ChunkSampleIterator it = reuse instanceof ChunkSampleIterator c ? c : new ChunkSampleIterator();
-                            return it.reset(cs.chunks(it.chunks()), lo, hi);
-                        }
-                    };
-                    return true;
+                public Labels labels() {
+                    return cs.labels();
                 }
 
                 @Override
-                public Series at() {
-                    return current;
+                public SampleIterator iterator(SampleIterator reuse) {
+                    ChunkSampleIterator it = reuse instanceof ChunkSampleIterator c ? c : new ChunkSampleIterator();
+                    return it.reset(cs.chunks(it.chunks()), lo, hi);
                 }
-
-                @Override
-                public Exception err() {
-                    return set.err();
-                }
-
-                @Override
-                public List<String> warnings() {
-                    return set.warnings();
-                }
-            };
+            });
         }
 
         @Override

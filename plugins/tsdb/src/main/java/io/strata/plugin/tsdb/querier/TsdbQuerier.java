@@ -98,34 +98,7 @@ public final class TsdbQuerier implements AutoCloseable {
                 long lo = lo(hints);
                 long hi = hi(hints);
                 SeriesSet<ChunkSeries> cs = selectChunks(lo, hi, hints == null ? 0 : hints.limit(), matchers);
-                return new SeriesSet<>() {
-                    private Series current;
-
-                    @Override
-                    public boolean next() {
-                        while (cs.next()) {
-                            ChunkSeries c = cs.at();
-                            current = new TrimmedSeries(c, lo, hi);
-                            return true;
-                        }
-                        return false;
-                    }
-
-                    @Override
-                    public Series at() {
-                        return current;
-                    }
-
-                    @Override
-                    public Exception err() {
-                        return cs.err();
-                    }
-
-                    @Override
-                    public List<String> warnings() {
-                        return cs.warnings();
-                    }
-                };
+                return SeriesSet.map(cs, c -> new TrimmedSeries(c, lo, hi));
             }
 
             @Override
