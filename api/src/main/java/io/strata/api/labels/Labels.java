@@ -117,30 +117,43 @@ public final class Labels implements Comparable<Labels> {
 
     /** These labels without the given names. */
     public Labels without(Collection<String> names) {
-        boolean any = false;
-        for (String name : names) {
-            if (has(name)) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) {
+        if (names.isEmpty() || pairs.length == 0) {
             return this;
         }
-        Builder b = toBuilder();
-        names.forEach(b::delete);
-        return b.build();
+        int dropped = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (names.contains(pairs[i])) {
+                dropped++;
+            }
+        }
+        return dropped == 0 ? this : subset(names, false, size() - dropped);
     }
 
     /** Only the given names. */
     public Labels keep(Collection<String> names) {
-        Builder b = new Builder();
+        if (names.isEmpty() || pairs.length == 0) {
+            return EMPTY;
+        }
+        int kept = 0;
         for (int i = 0; i < pairs.length; i += 2) {
             if (names.contains(pairs[i])) {
-                b.set(pairs[i], pairs[i + 1]);
+                kept++;
             }
         }
-        return b.build();
+        return kept == size() ? this : subset(names, true, kept);
+    }
+
+    /** The {@code count} labels whose names are ({@code in}) or are not in {@code names}, still sorted. */
+    private Labels subset(Collection<String> names, boolean in, int count) {
+        String[] out = new String[count << 1];
+        int o = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (names.contains(pairs[i]) == in) {
+                out[o++] = pairs[i];
+                out[o++] = pairs[i + 1];
+            }
+        }
+        return wrapSorted(out);
     }
 
     public Labels withoutMetricName() {

@@ -1,6 +1,7 @@
 package io.strata.api.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +47,15 @@ class LabelsTest {
         assertEquals(Labels.of("a", "1", "b", "2"), l.withoutMetricName());
         assertEquals(Labels.of("b", "2"), l.keep(List.of("b")));
         assertEquals(Labels.of("__name__", "x"), l.without(List.of("a", "b")));
+        assertEquals(Labels.of("__name__", "x", "b", "2"), l.keep(List.of("b", "__name__", "missing")));
+        assertEquals(Labels.of("a", "1"), l.without(java.util.Set.of("b", "__name__", "missing")));
+        assertSame(Labels.EMPTY, l.keep(List.of()));
+        assertSame(Labels.EMPTY, l.keep(List.of("missing")));
+        assertSame(Labels.EMPTY, l.without(List.of("a", "b", "__name__")));
+        assertSame(l, l.keep(List.of("a", "b", "__name__")));
+        assertSame(l, l.without(List.of()));
+        assertSame(l, l.without(List.of("missing")));
+        assertSame(Labels.EMPTY, Labels.EMPTY.keep(List.of("a")));
     }
 
     @Test
