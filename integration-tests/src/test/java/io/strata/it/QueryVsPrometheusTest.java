@@ -121,7 +121,31 @@ class QueryVsPrometheusTest {
             compare("promtool query instant " + q, promtool(promtool, "instant", "--time=7400", promBase, q),
                     promtool(promtool, "instant", "--time=7400", query.url(""), q), mismatches);
         }
+        // series and label values too, over time ranges and with matchers (promtool's default range is
+        // the last minutes before now, far from these blocks)
+        List<List<String>> lookups = List.of(
+                List.of("series", "--match=steady_total", "--match={__name__=~\"dod_.*\"}", "--start=7000", "--end=11000"),
+                List.of("series", "--match={__name__=~\".+\"}", "--start=7207", "--end=7400"),
+                List.of("labels", "--start=7000", "--end=11000", "__name__"),
+                List.of("labels", "--start=9000", "--end=10957", "--match=steady_total", "__name__"),
+                List.of("labels", "--start=7000", "--end=11000", "job"));
+        for (List<String> args : lookups) {
+            List<String> flags = args.subList(1, args.size());
+            boolean labels = args.get(0).equals("labels");
+            compare("promtool query " + args, promtool(promtool, args.get(0), lookupArgs(flags, promBase, labels)),
+                    promtool(promtool, args.get(0), lookupArgs(flags, query.url(""), labels)), mismatches);
+        }
         assertEquals(List.of(), mismatches, "answers that differ from Prometheus 2.42");
+    }
+
+    /** promtool's arguments: the flags, then the server (and for {@code labels} the label name, last). */
+    private static String[] lookupArgs(List<String> flags, String server, boolean labels) {
+        List<String> out = new ArrayList<>(labels ? flags.subList(0, flags.size() - 1) : flags);
+        out.add(server);
+        if (labels) {
+            out.add(flags.get(flags.size() - 1));
+        }
+        return out.toArray(new String[0]);
     }
 
     private static String promtool(Path promtool, String kind, String... args) throws Exception {
