@@ -177,6 +177,23 @@ class SidecarTest {
     }
 
     @Test
+    void theQuerierServesThePrometheusServersMetricMetadata() {
+        // every Prometheus describes its own metrics alike: merged, the answer is one Prometheus's
+        for (String metric : List.of("prometheus_tsdb_head_series", "prometheus_http_requests_total")) {
+            String path = "/api/v1/metadata?metric=" + metric;
+            String fromPrometheus = get("http://127.0.0.1:" + eu1Port + path);
+            assertTrue(fromPrometheus.contains("\"help\":"), fromPrometheus);
+            assertEquals(fromPrometheus, body(query, path));
+        }
+        String two = body(query, "/api/v1/metadata?limit=2");
+        assertEquals(2, count(two, "\"type\":"), two);
+        assertTrue(count(body(query, "/api/v1/metadata"), "\"type\":") > 20, "all metrics of the three Prometheus servers");
+        assertEquals("{\"status\":\"success\",\"data\":{}}", body(query, "/api/v1/metadata?metric=no_such_metric"));
+        String bad = body(query, "/api/v1/metadata?limit=lots");
+        assertTrue(bad.contains("\"errorType\":\"bad_data\"") && bad.contains("limit must be a number"), bad);
+    }
+
+    @Test
     void theStoresApiListsTheThreeSidecarsWithTheirLabels() {
         String stores = body(query, "/api/v1/stores");
         assertTrue(stores.contains("\"sidecar\":["), stores);

@@ -111,7 +111,7 @@ public final class EndpointSet implements AutoCloseable {
             RemoteStore.Info info = s.store.info();
             boolean wasHealthy = healthy(s, now);
             s.endpoint = new Endpoint(s.address, info.componentType(), info.labelSets(), info.minTime(), info.maxTime(),
-                    s.store.queryable());
+                    s.store.queryable(), info.metricMetadata() ? s.store.metricMetadata() : null);
             s.lastSuccess = now;
             s.lastError = null;
             if (!wasHealthy) {

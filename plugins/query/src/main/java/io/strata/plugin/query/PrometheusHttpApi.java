@@ -11,6 +11,7 @@ import io.strata.api.plugin.PluginContext;
 import io.strata.api.storage.LabelHints;
 import io.strata.api.storage.Querier;
 import io.strata.api.storage.Queryable;
+import io.strata.plugin.storeapi.MetricMetadata;
 import io.strata.api.storage.SelectHints;
 import io.strata.api.storage.Series;
 import io.strata.api.storage.SeriesSet;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
@@ -57,6 +59,17 @@ public final class PrometheusHttpApi {
      * @param maxConcurrent queries evaluated at once; more wait for a slot until their timeout
      */
     public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent) {
+        this(source, defaults, maxConcurrent, null, true);
+    }
+
+    /**
+     * @param metadata           where {@code /api/v1/metadata} reads, or null to answer it empty
+     * @param partialByDefault   whether a failing endpoint is a warning (not an error) when the request does not say
+     */
+    public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent,
+                             MetadataView metadata, boolean partialByDefault) {
+        this.metadata = metadata;
+        this.partialByDefault = partialByDefault;
         if (maxConcurrent <= 0) {
             throw new IllegalArgumentException("max concurrent queries must be positive, got " + maxConcurrent);
         }
@@ -64,6 +77,9 @@ public final class PrometheusHttpApi {
         this.defaults = defaults;
         this.concurrency = new Semaphore(maxConcurrent, true);
     }
+
+    private final MetadataView metadata;
+    private final boolean partialByDefault;
 
     /** Registers the routes; returns the registrations to close on stop. */
     public List<PluginContext.Registration> register(PluginContext context) {
@@ -75,10 +91,7 @@ public final class PrometheusHttpApi {
         r.add(context.route("/api/v1/label/*", handler(this::labelValues)));
         r.add(context.route("/api/v1/format_query", handler(this::formatQuery)));
         r.add(context.route("/api/v1/parse_query", handler(this::parseQuery)));
-        r.add(context.route("/api/v1/metadata", handler((req, g) -> {
-            g.writeObjectFieldStart("data");
-            g.writeEndObject();
-        })));
+        r.add(context.route("/api/v1/metadata", handler(this::metadata)));
         r.add(context.route("/api/v1/query_exemplars", handler((req, g) -> {
             g.writeArrayFieldStart("data");
             g.writeEndArray();
@@ -267,6 +280,51 @@ public final class PrometheusHttpApi {
         }
         g.writeEndObject();
         annotations(g, result.warnings(), result.infos());
+    }
+
+    /** {@code /api/v1/metadata}: {@code metric}, {@code limit} (metrics) and {@code limit_per_metric}, as Prometheus. */
+    private void metadata(HttpRequest req, JsonGenerator g) throws Exception {
+        String metric = req.parameter("metric") == null ? "" : req.parameter("metric");
+        int limit = signedLimit(req, "limit");
+        int perMetric = signedLimit(req, "limit_per_metric");
+        Boolean partial = requestOptions(req).partialResponse();
+        MetadataView.Answer answer;
+        if (metadata == null) {
+            answer = new MetadataView.Answer(Map.of(), List.of());
+        } else {
+            try {
+                answer = metadata.metadata(metric, limit, perMetric, partial == null ? partialByDefault : partial);
+            } catch (ProxyQueryable.EndpointException e) {
+                throw new ApiException(ApiException.INTERNAL, e.getMessage());
+            }
+        }
+        g.writeObjectFieldStart("data");
+        for (Map.Entry<String, List<MetricMetadata>> e : answer.metadata().entrySet()) {
+            g.writeArrayFieldStart(e.getKey());
+            for (MetricMetadata m : e.getValue()) {
+                g.writeStartObject();
+                g.writeStringField("type", m.type());
+                g.writeStringField("help", m.help());
+                g.writeStringField("unit", m.unit());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        annotations(g, answer.warnings(), List.of());
+    }
+
+    /** A limit where, as in Prometheus's metadata API, a negative number means none. */
+    private static int signedLimit(HttpRequest req, String name) {
+        String l = req.parameter(name);
+        if (l == null || l.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(l));
+        } catch (NumberFormatException e) {
+            throw new ApiException(ApiException.BAD_DATA, name + " must be a number");
+        }
     }
 
     private static void annotations(JsonGenerator g, List<String> warnings, List<String> infos) throws IOException {

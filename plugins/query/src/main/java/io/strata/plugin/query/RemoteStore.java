@@ -2,12 +2,17 @@ package io.strata.plugin.query;
 
 import io.strata.api.labels.Labels;
 import io.strata.api.storage.Queryable;
+import io.strata.plugin.storeapi.MetricMetadataSource;
 import java.util.List;
+import java.util.Map;
 
 /** A connection to one StoreAPI endpoint, as the querier needs it. */
 public interface RemoteStore extends AutoCloseable {
-    /** What the endpoint announces about itself (Thanos's Info call). */
-    record Info(String componentType, List<Labels> labelSets, long minTime, long maxTime) {
+    /** What the endpoint announces about itself (Thanos's Info call); {@code metricMetadata}: it serves the Metadata API. */
+    record Info(String componentType, List<Labels> labelSets, long minTime, long maxTime, boolean metricMetadata) {
+        public Info(String componentType, List<Labels> labelSets, long minTime, long maxTime) {
+            this(componentType, labelSets, minTime, maxTime, false);
+        }
     }
 
     /** Asks the endpoint for its Info; throws when it cannot be reached. */
@@ -15,6 +20,11 @@ public interface RemoteStore extends AutoCloseable {
 
     /** Reads the endpoint's series. */
     Queryable queryable();
+
+    /** Reads the endpoint's metric metadata (asked only of endpoints whose Info says they serve it). */
+    default MetricMetadataSource metricMetadata() {
+        return (metric, limit) -> Map.of();
+    }
 
     @Override
     void close();

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param maxTime                      the last millisecond of its data (inclusive)
  * @param supportsWithoutReplicaLabels true when it honours {@code without_replica_labels}
  * @param supportsSharding             true when it honours shard information
+ * @param metricMetadata               true when it serves the Metadata API
  */
 public record EndpointInfo(String componentType, List<Labels> labelSets, boolean storeApi, long minTime, long maxTime,
-                           boolean supportsWithoutReplicaLabels, boolean supportsSharding) {
+                           boolean supportsWithoutReplicaLabels, boolean supportsSharding, boolean metricMetadata) {
     public EndpointInfo {
         Objects.requireNonNull(componentType, "componentType");
         labelSets = List.copyOf(labelSets);

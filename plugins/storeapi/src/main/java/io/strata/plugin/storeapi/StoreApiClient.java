@@ -28,6 +28,10 @@ import io.strata.plugin.storeapi.internal.SeriesWire;
 import io.strata.proto.thanos.info.InfoGrpc;
 import io.strata.proto.thanos.info.InfoRequest;
 import io.strata.proto.thanos.info.InfoResponse;
+import io.strata.proto.thanos.metadata.Meta;
+import io.strata.proto.thanos.metadata.MetadataGrpc;
+import io.strata.proto.thanos.metadata.MetricMetadataRequest;
+import io.strata.proto.thanos.metadata.MetricMetadataResponse;
 import io.strata.proto.thanos.store.Func;
 import io.strata.proto.thanos.store.Grouping;
 import io.strata.proto.thanos.store.LabelNamesRequest;
@@ -42,6 +46,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -143,7 +148,38 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
             sets.add(ProtoConversions.labels(s.getLabelsList()));
         }
         return new EndpointInfo(r.getComponentType(), sets, r.hasStore(), r.getStore().getMinTime(), r.getStore().getMaxTime(),
-                r.getStore().getSupportsWithoutReplicaLabels(), r.getStore().getSupportsSharding());
+                r.getStore().getSupportsWithoutReplicaLabels(), r.getStore().getSupportsSharding(), r.hasMetricMetadata());
+    }
+
+    /**
+     * The endpoint's metric metadata (Thanos {@code Metadata.MetricMetadata}), merged over its
+     * answer's frames; {@code metric} empty for all, {@code limit} 0 for no limit.
+     */
+    public Map<String, List<MetricMetadata>> metricMetadata(String metric, int limit) {
+        MetadataGrpc.MetadataBlockingStub stub = MetadataGrpc.newBlockingStub(channel);
+        if (!timeout.isZero()) {
+            stub = stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        Map<String, List<MetricMetadata>> out = new java.util.TreeMap<>();
+        try {
+            Iterator<MetricMetadataResponse> answer = stub.metricMetadata(MetricMetadataRequest.newBuilder()
+                    .setMetric(metric).setLimit(limit).build());
+            while (answer.hasNext()) {
+                MetricMetadataResponse r = answer.next();
+                r.getMetadata().getMetadataMap().forEach((name, entry) -> {
+                    List<MetricMetadata> metas = out.computeIfAbsent(name, k -> new ArrayList<>());
+                    for (Meta m : entry.getMetasList()) {
+                        MetricMetadata mm = new MetricMetadata(m.getType(), m.getHelp(), m.getUnit());
+                        if (!metas.contains(mm)) {
+                            metas.add(mm);
+                        }
+                    }
+                });
+            }
+        } catch (StatusRuntimeException e) {
+            throw new StoreApiException(address, e.getStatus(), e);
+        }
+        return out;
     }
 
     /**

@@ -5,9 +5,11 @@ import io.strata.api.labels.Labels;
 import io.strata.api.storage.ChunkQueryable;
 import io.strata.plugin.storeapi.internal.ExternalLabels;
 import io.strata.plugin.storeapi.internal.InfoService;
+import io.strata.plugin.storeapi.internal.MetadataService;
 import io.strata.plugin.storeapi.internal.ProtoConversions;
 import io.strata.plugin.storeapi.internal.StoreService;
 import io.strata.proto.thanos.info.InfoResponse;
+import io.strata.proto.thanos.info.MetricMetadataInfo;
 import io.strata.proto.thanos.info.StoreInfo;
 import io.strata.proto.thanos.info.TSDBInfo;
 import io.strata.proto.thanos.store.ZLabelSet;
@@ -44,6 +46,7 @@ public final class StoreApiServer {
     private final Supplier<TimeRange> timeRange;
     private final StoreService storeService;
     private final InfoService infoService;
+    private volatile MetadataService metadataService;
 
     /**
      * @param source         the series to serve
@@ -74,9 +77,19 @@ public final class StoreApiServer {
         return infoService;
     }
 
-    /** Both services, Store first. */
+    /**
+     * Serves {@code thanos.Metadata} from {@code metadata} too (and says so in Info); call before
+     * {@link #services()}.
+     */
+    public StoreApiServer withMetricMetadata(MetricMetadataSource metadata) {
+        this.metadataService = new MetadataService(Objects.requireNonNull(metadata, "metadata"));
+        return this;
+    }
+
+    /** The services: Store, Info, and Metadata when {@link #withMetricMetadata} gave a source. */
     public List<BindableService> services() {
-        return List.of(storeService, infoService);
+        MetadataService m = metadataService;
+        return m == null ? List.of(storeService, infoService) : List.of(storeService, infoService, m);
     }
 
     public ChunkQueryable source() {
@@ -102,6 +115,9 @@ public final class StoreApiServer {
                 .setSupportsSharding(false)
                 .setSupportsWithoutReplicaLabels(true)
                 .addTsdbInfos(TSDBInfo.newBuilder().setLabels(set).setMinTime(range.minTime()).setMaxTime(range.maxTime())));
+        if (metadataService != null) {
+            b.setMetricMetadata(MetricMetadataInfo.getDefaultInstance());
+        }
         return b.build();
     }
 }

@@ -2,6 +2,7 @@ package io.strata.plugin.sidecar.internal;
 
 import io.strata.api.labels.Labels;
 import io.strata.api.labels.Matcher;
+import io.strata.plugin.storeapi.MetricMetadata;
 import io.strata.proto.prometheus.ReadRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,6 +108,46 @@ final class PrometheusClient {
     List<String> labelValues(String name, long start, long end, Matcher... matchers) throws IOException {
         String path = "/api/v1/label/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + "/values";
         return JsonTree.strings(apiData(path + query(start, end, matchers), "label values"), "label values");
+    }
+
+    /**
+     * Prometheus's metric metadata ({@code /api/v1/metadata}): one metric or, with {@code metric}
+     * empty, all; at most {@code limit} metrics when it is positive.
+     */
+    Map<String, List<MetricMetadata>> metricMetadata(String metric, int limit) throws IOException {
+        List<String> params = new ArrayList<>();
+        if (!metric.isEmpty()) {
+            params.add("metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8));
+        }
+        if (limit > 0) {
+            params.add("limit=" + limit);
+        }
+        Object data = apiData("/api/v1/metadata" + (params.isEmpty() ? "" : "?" + String.join("&", params)), "metadata");
+        Map<String, List<MetricMetadata>> out = new LinkedHashMap<>();
+        if (data == null) {
+            return out;
+        }
+        if (!(data instanceof Map<?, ?> byName)) {
+            throw new IOException("metadata: expected an object of metric names");
+        }
+        for (Map.Entry<?, ?> e : byName.entrySet()) {
+            if (!(e.getValue() instanceof List<?> metas)) {
+                throw new IOException("metadata: expected a list for metric " + e.getKey());
+            }
+            List<MetricMetadata> list = new ArrayList<>(metas.size());
+            for (Object o : metas) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw new IOException("metadata: expected objects for metric " + e.getKey());
+                }
+                list.add(new MetricMetadata(text(m.get("type")), text(m.get("help")), text(m.get("unit"))));
+            }
+            out.put(String.valueOf(e.getKey()), list);
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        return o == null ? "" : String.valueOf(o);
     }
 
     /** An answer to a remote read: its content type and its body, which the caller closes. */

@@ -153,9 +153,12 @@ public final class SidecarRole implements Role {
         }
         externalLabels = awaitExternalLabels();
         RemoteReadChunkSource source = new RemoteReadChunkSource(prometheus, responseType, minTime::millis, maxFrameBytes);
-        StoreApiServer server = new StoreApiServer(source, externalLabels, "sidecar", this::timeRange);
-        registrations.add(context.grpcService(server.storeService()));
-        registrations.add(context.grpcService(server.infoService()));
+        // Prometheus's metric metadata is served too (Thanos's Metadata API), for the querier's /api/v1/metadata
+        StoreApiServer server = new StoreApiServer(source, externalLabels, "sidecar", this::timeRange)
+                .withMetricMetadata(prometheus::metricMetadata);
+        for (var service : server.services()) {
+            registrations.add(context.grpcService(service));
+        }
         refresh();
         scheduler.scheduleWithFixedDelay(this::refresh, refreshInterval.toMillis(), refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
         if (shipping) {

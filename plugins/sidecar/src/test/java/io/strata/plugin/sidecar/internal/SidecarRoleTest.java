@@ -52,7 +52,7 @@ class SidecarRoleTest {
         try {
             role.start();
             assertTrue(role.ready());
-            assertEquals(2, context.services.size());
+            assertEquals(3, context.services.size(), "Store, Info and Metadata");
             try (LoopbackGrpcServer grpc = new LoopbackGrpcServer(List.copyOf(context.services))) {
                 ManagedChannel channel = ManagedChannelBuilder.forTarget(grpc.address()).usePlaintext().build();
                 try {
@@ -61,6 +61,7 @@ class SidecarRoleTest {
                     assertEquals("cluster", info.getLabelSets(0).getLabels(0).getName());
                     assertEquals("eu1", info.getLabelSets(0).getLabels(0).getValue());
                     assertEquals(Long.MAX_VALUE, info.getStore().getMaxTime());
+                    assertTrue(info.hasMetricMetadata(), "the sidecar serves its Prometheus's metadata");
                 } finally {
                     channel.shutdownNow();
                 }

@@ -1,0 +1,92 @@
+package io.strata.plugin.query;
+
+import io.strata.plugin.storeapi.MetricMetadata;
+import io.strata.plugin.storeapi.MetricMetadataSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The global view's metric metadata: asked of every healthy endpoint that serves the Metadata API,
+ * in parallel, and merged (a metric's identical descriptions from several endpoints, such as the
+ * replicas of an HA pair, count once). A failing endpoint becomes a warning under partial response,
+ * else the answer's error.
+ */
+public final class MetadataView implements MetricMetadataSource {
+    /** The merged metadata and the warnings about endpoints that did not answer. */
+    public record Answer(Map<String, List<MetricMetadata>> metadata, List<String> warnings) {
+    }
+
+    private final Supplier<List<Endpoint>> endpoints;
+    private final ExecutorService executor;
+    private final long timeoutMillis;
+
+    public MetadataView(Supplier<List<Endpoint>> endpoints, ExecutorService executor, long timeoutMillis) {
+        this.endpoints = endpoints;
+        this.executor = executor;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * @param metric         one metric, or empty for all
+     * @param limit          at most this many metrics (0 or less: all)
+     * @param limitPerMetric at most this many descriptions of one metric (0 or less: all)
+     * @param partialResponse true: failing endpoints become warnings; false: the first failure is thrown
+     */
+    public Answer metadata(String metric, int limit, int limitPerMetric, boolean partialResponse) {
+        List<Endpoint> targets = new ArrayList<>();
+        for (Endpoint e : endpoints.get()) {
+            if (e.metadata() != null) {
+                targets.add(e);
+            }
+        }
+        List<Future<Map<String, List<MetricMetadata>>>> answers = new ArrayList<>();
+        for (Endpoint e : targets) {
+            answers.add(executor.submit(() -> e.metadata().metricMetadata(metric, limit)));
+        }
+        Map<String, LinkedHashSet<MetricMetadata>> merged = new TreeMap<>();
+        List<String> warnings = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (int i = 0; i < answers.size(); i++) {
+            try {
+                long wait = Math.max(0, deadline - System.nanoTime());
+                answers.get(i).get(wait, TimeUnit.NANOSECONDS).forEach((name, metas) ->
+                        merged.computeIfAbsent(name, k -> new LinkedHashSet<>()).addAll(metas));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProxyQueryable.EndpointException("interrupted while asking for metadata", e);
+            } catch (Exception e) {
+                answers.get(i).cancel(true);
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                String message = "endpoint " + targets.get(i).address() + ": metadata: "
+                        + (cause instanceof java.util.concurrent.TimeoutException ? "timed out after " + timeoutMillis + "ms"
+                        : cause.getMessage() == null ? cause.toString() : cause.getMessage());
+                if (!partialResponse) {
+                    throw new ProxyQueryable.EndpointException(message, cause);
+                }
+                warnings.add(message);
+            }
+        }
+        Map<String, List<MetricMetadata>> out = new TreeMap<>();
+        for (Map.Entry<String, LinkedHashSet<MetricMetadata>> e : merged.entrySet()) {
+            if (limit > 0 && out.size() >= limit) {
+                break;
+            }
+            List<MetricMetadata> metas = new ArrayList<>(e.getValue());
+            out.put(e.getKey(), limitPerMetric > 0 && metas.size() > limitPerMetric ? metas.subList(0, limitPerMetric) : metas);
+        }
+        return new Answer(out, warnings);
+    }
+
+    /** For the querier's own Metadata API (queriers stack): partial response on, warnings dropped. */
+    @Override
+    public Map<String, List<MetricMetadata>> metricMetadata(String metric, int limit) {
+        return metadata(metric, limit, 0, true).metadata();
+    }
+}
