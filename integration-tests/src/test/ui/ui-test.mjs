@@ -142,6 +142,32 @@ try {
   out('completed-run', `${await page.getAttribute('#output', 'data-state')} ${await page.inputValue('#expr')} `
     + await page.$$eval('#graph .u-legend .u-series', (s) => s.length - 1));
 
+  // a second panel: its own expression and view; the address bar links to both panels, and the
+  // link opened afresh shows both answers
+  await page.click('#add-panel');
+  await page.fill('#expr-1', 'count(http_requests_total)');
+  await page.fill('#end-1', '7230');
+  await page.press('#expr-1', 'Escape');
+  await page.click('#panel-1 button[data-tab="table"]');
+  await page.waitForSelector('#output-1[data-state="done"], #output-1[data-state="error"]', { state: 'attached' });
+  out('panel-2-table', (await page.$$eval('#result-table-1 tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent).join('\t')))).join(' | '));
+  await page.screenshot({ path: `${screenshots}/panels.png`, fullPage: true });
+  const both = new URLSearchParams(new URL(page.url()).search);
+  out('panels-link', ['g0.expr', 'g0.tab', 'g1.expr', 'g1.tab'].map((k) => `${k}=${both.get(k)}`).join(' '));
+  const twoPanels = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  twoPanels.setDefaultTimeout(TIMEOUT);
+  twoPanels.on('pageerror', (e) => pageErrors.push(e.message));
+  await twoPanels.goto(page.url());
+  for (const output of ['#output', '#output-1']) {
+    await twoPanels.waitForSelector(`${output}[data-state="done"], ${output}[data-state="error"]`, { state: 'attached' });
+  }
+  out('panels-opened', `${await twoPanels.$$eval('section.panel', (p) => p.length)} panels, second: `
+    + (await twoPanels.$$eval('#result-table-1 tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent).join('\t')))).join(' | '));
+  await twoPanels.close();
+  // removing the second panel leaves one, and the link follows
+  await page.click('#panel-1 button.remove-panel');
+  out('panels-after-remove', `${await page.$$eval('section.panel', (p) => p.length)} ${new URLSearchParams(new URL(page.url()).search).has('g1.expr')}`);
+
   // the stores page
   await page.goto(base + '/stores');
   await page.waitForSelector('tr.store-row');

@@ -69,9 +69,15 @@ test('a completed value is escaped for its quote and closed unless the quote fol
   assert.equal(quoteValue('raw\\', '`', undefined), 'raw\\`');
 });
 
-test('graph links read back what they were written from', () => {
-  const settings = { expr: 'sum(rate(x[5m])) by (job)', tab: 'graph', range: '6h', end: '2024-01-02 03:04:05', step: '30s', dedup: false, partial: true };
-  assert.deepEqual(fromLink(toLink(settings)), settings);
+test('graph links read back what they were written from, one prefix per panel', () => {
+  const panels = [
+    { expr: 'sum(rate(x[5m])) by (job)', tab: 'graph', range: '6h', end: '2024-01-02 03:04:05', step: '30s', dedup: false, partial: true },
+    { expr: 'up == 0', tab: 'table', range: '1h', dedup: true, partial: false },
+  ];
+  assert.deepEqual(fromLink(toLink(panels)), panels);
   assert.equal(fromLink('?g0.tab=0'), null);
-  assert.deepEqual(fromLink('?g0.expr=up&g0.moment_input=1700000000'), { expr: 'up', end: '1700000000' });
+  assert.deepEqual(fromLink('?g0.expr=up&g0.moment_input=1700000000'), [{ expr: 'up', end: '1700000000' }]);
+  // panels in the order of their numbers, gaps allowed (a link whose middle panel was removed)
+  assert.deepEqual(fromLink('?g2.expr=b&g0.expr=a&g0.tab=0'), [{ expr: 'a', tab: 'graph' }, { expr: 'b' }]);
+  assert.ok(toLink(panels).startsWith('?g0.expr=sum'));
 });

@@ -218,9 +218,9 @@ async function candidates(context, source) {
  * Adds completion to an expression textarea. Returns {isOpen, handleKey}: the editor's keydown
  * handler calls handleKey first and stops when it returns true (the key was the dropdown's).
  */
-export function attachCompletion(textarea, container) {
+export function attachCompletion(textarea, container, id = 'completions') {
   const source = sources();
-  const list = h('ul', { id: 'completions', class: 'completions', role: 'listbox', hidden: true });
+  const list = h('ul', { id, class: 'completions', role: 'listbox', hidden: true });
   container.append(list);
   let shown = [];
   let active = 0;

@@ -33,60 +33,135 @@ export function remember(history, expr) {
   return [expr, ...history.filter((e) => e !== expr)].slice(0, HISTORY_SIZE);
 }
 
+const DEFAULTS = { expr: '', tab: 'table', range: '1h', end: '', step: '', dedup: true, partial: true };
+
 /**
- * The settings a graph link carries, in the parameters of Prometheus's and Thanos's graph pages:
- * g0.expr, g0.tab (0 graph, 1 table), g0.range_input, g0.end_input (or g0.moment_input),
- * g0.step_input, g0.deduplicate and g0.partial_response (0 or 1); null when it has no expression.
+ * The panels a graph link carries, in the parameters of Prometheus's and Thanos's graph pages, one
+ * prefix per panel (g0., g1., ...): expr, tab (0 graph, 1 table), range_input, end_input (or
+ * moment_input), step_input, deduplicate and partial_response (0 or 1). Each panel has only the
+ * settings its link gives; null when the link has no expression.
  */
 export function fromLink(search) {
   const p = new URLSearchParams(search);
-  if (!p.has('g0.expr')) {
+  const indices = [...p.keys()].map((k) => /^g(\d+)\.expr$/.exec(k)).filter(Boolean).map((m) => Number(m[1])).sort((a, b) => a - b);
+  if (indices.length === 0) {
     return null;
   }
-  const linked = { expr: p.get('g0.expr') };
-  const take = (param, key, convert = (v) => v) => {
-    if (p.has(param)) {
-      linked[key] = convert(p.get(param));
-    }
-  };
-  take('g0.tab', 'tab', (v) => (v === '0' ? 'graph' : 'table'));
-  take('g0.range_input', 'range');
-  take('g0.moment_input', 'end');
-  take('g0.end_input', 'end');
-  take('g0.step_input', 'step');
-  take('g0.deduplicate', 'dedup', (v) => v !== '0');
-  take('g0.partial_response', 'partial', (v) => v !== '0');
-  return linked;
+  return indices.map((i) => {
+    const prefix = `g${i}.`;
+    const linked = { expr: p.get(prefix + 'expr') };
+    const take = (param, key, convert = (v) => v) => {
+      if (p.has(prefix + param)) {
+        linked[key] = convert(p.get(prefix + param));
+      }
+    };
+    take('tab', 'tab', (v) => (v === '0' ? 'graph' : 'table'));
+    take('range_input', 'range');
+    take('moment_input', 'end');
+    take('end_input', 'end');
+    take('step_input', 'step');
+    take('deduplicate', 'dedup', (v) => v !== '0');
+    take('partial_response', 'partial', (v) => v !== '0');
+    return linked;
+  });
 }
 
-/** The query string of a link to the page with these settings (read back by {@link fromLink}). */
-export function toLink(settings) {
-  const p = new URLSearchParams({ 'g0.expr': settings.expr, 'g0.tab': settings.tab === 'graph' ? '0' : '1', 'g0.range_input': settings.range });
-  if (settings.end) {
-    p.set('g0.end_input', settings.end);
-  }
-  if (settings.step) {
-    p.set('g0.step_input', settings.step);
-  }
-  p.set('g0.deduplicate', settings.dedup ? '1' : '0');
-  p.set('g0.partial_response', settings.partial ? '1' : '0');
+/** The query string of a link to the page with these panels (read back by {@link fromLink}). */
+export function toLink(panels) {
+  const p = new URLSearchParams();
+  panels.forEach((settings, i) => {
+    const prefix = `g${i}.`;
+    p.set(prefix + 'expr', settings.expr);
+    p.set(prefix + 'tab', settings.tab === 'graph' ? '0' : '1');
+    p.set(prefix + 'range_input', settings.range);
+    if (settings.end) {
+      p.set(prefix + 'end_input', settings.end);
+    }
+    if (settings.step) {
+      p.set(prefix + 'step_input', settings.step);
+    }
+    p.set(prefix + 'deduplicate', settings.dedup ? '1' : '0');
+    p.set(prefix + 'partial_response', settings.partial ? '1' : '0');
+  });
   return '?' + p.toString();
 }
 
+/** The panels this browser kept (one object from before panels could be added counts as one). */
+function storedPanels() {
+  const stored = load(SETTINGS_KEY, []);
+  const list = Array.isArray(stored) ? stored : [stored];
+  return list.length === 0 ? [{}] : list;
+}
+
+/**
+ * The graph page: expression panels one under the other, each with its own expression, view, range
+ * and switches. A link's panels win over the ones this browser kept, and their queries run at once.
+ */
 export function graphPage(root) {
-  // a link's settings win over the ones this browser kept
   const linked = fromLink(location.search);
-  const settings = {
-    expr: '', tab: 'table', range: '1h', end: '', step: '', dedup: true, partial: true,
-    ...load(SETTINGS_KEY, {}),
-    ...linked,
+  const panels = [];
+  const history = { list: load(HISTORY_KEY, []) };
+  let created = 0;
+  const list = h('div', { id: 'panels', class: 'panels' });
+
+  const page = {
+    history,
+    remembered(expr) {
+      history.list = remember(history.list, expr);
+      save(HISTORY_KEY, history.list);
+      for (const p of panels) {
+        p.renderHistory();
+      }
+    },
+    changed() {
+      save(SETTINGS_KEY, panels.map((p) => p.settings()));
+      // the address bar links to every panel as it is now
+      window.history.replaceState(null, '', location.pathname + toLink(panels.map((p) => p.settings())));
+    },
+    remove(panel) {
+      panels.splice(panels.indexOf(panel), 1);
+      panel.element.remove();
+      for (const p of panels) {
+        p.setRemovable(panels.length > 1);
+      }
+      page.changed();
+    },
   };
-  let history = load(HISTORY_KEY, []);
+
+  function add(settings) {
+    const panel = expressionPanel(created === 0 ? '' : `-${created}`, { ...DEFAULTS, ...settings }, page);
+    created++;
+    panels.push(panel);
+    list.append(panel.element);
+    for (const p of panels) {
+      p.setRemovable(panels.length > 1);
+    }
+    return panel;
+  }
+
+  replace(root, list, h('div', { class: 'page-actions' },
+    h('button', { id: 'add-panel', type: 'button', onclick: () => add({}).focus() }, 'Add panel')));
+  for (const settings of linked ?? storedPanels()) {
+    add(settings);
+  }
+  panels[0].focus();
+  if (linked) {
+    for (const p of panels) {
+      p.execute();
+    }
+  }
+}
+
+/**
+ * One expression panel; {@code suffix} keeps its element ids unique ('' for the first panel, so its
+ * ids are plain: #expr, #execute, #output, ...).
+ */
+function expressionPanel(suffix, settings, page) {
   let inFlight = null;
   let plot = null;
 
   const expr = h('textarea', {
-    id: 'expr', rows: 3, spellcheck: 'false', placeholder: 'Expression (press Enter to execute, Shift+Enter for a new line, Ctrl+Space to complete)',
+    id: 'expr' + suffix, rows: 3, spellcheck: 'false', placeholder: 'Expression (press Enter to execute, Shift+Enter for a new line, Ctrl+Space to complete)',
     value: settings.expr,
     onkeydown: (e) => {
       if (completion.handleKey(e)) {
@@ -99,9 +174,9 @@ export function graphPage(root) {
     },
   });
   const exprBox = h('div', { class: 'expr-box' }, expr);
-  const completion = attachCompletion(expr, exprBox);
+  const completion = attachCompletion(expr, exprBox, 'completions' + suffix);
   const historyList = h('select', {
-    id: 'history', title: 'Expression history',
+    id: 'history' + suffix, title: 'Expression history',
     onchange: () => {
       if (historyList.value) {
         expr.value = historyList.value;
@@ -110,19 +185,20 @@ export function graphPage(root) {
       }
     },
   });
-  const range = h('input', { id: 'range', size: 6, value: settings.range, title: 'Range of the graph, e.g. 1h, 30m, 2d' });
-  const end = h('input', { id: 'end', size: 22, value: settings.end, placeholder: 'now', title: 'End (table: evaluation) time: Unix seconds or RFC 3339; empty for now' });
-  const step = h('input', { id: 'step', size: 6, value: settings.step, placeholder: 'auto', title: 'Resolution of the graph, e.g. 15s; empty for automatic' });
-  const dedup = h('input', { id: 'dedup', type: 'checkbox', checked: settings.dedup });
-  const partial = h('input', { id: 'partial', type: 'checkbox', checked: settings.partial });
+  const range = h('input', { id: 'range' + suffix, size: 6, value: settings.range, title: 'Range of the graph, e.g. 1h, 30m, 2d' });
+  const end = h('input', { id: 'end' + suffix, size: 22, value: settings.end, placeholder: 'now', title: 'End (table: evaluation) time: Unix seconds or RFC 3339; empty for now' });
+  const step = h('input', { id: 'step' + suffix, size: 6, value: settings.step, placeholder: 'auto', title: 'Resolution of the graph, e.g. 15s; empty for automatic' });
+  const dedup = h('input', { id: 'dedup' + suffix, type: 'checkbox', checked: settings.dedup });
+  const partial = h('input', { id: 'partial' + suffix, type: 'checkbox', checked: settings.partial });
   const tabs = {
     table: h('button', { type: 'button', 'data-tab': 'table', onclick: () => select('table') }, 'Table'),
     graph: h('button', { type: 'button', 'data-tab': 'graph', onclick: () => select('graph') }, 'Graph'),
   };
-  const status = h('div', { id: 'query-status', class: 'query-status' });
-  const output = h('div', { id: 'output', class: 'output' });
+  const status = h('div', { id: 'query-status' + suffix, class: 'query-status' });
+  const output = h('div', { id: 'output' + suffix, class: 'output' });
 
   function renderHistory() {
+    const history = page.history.list;
     replace(historyList, h('option', { value: '' }, `History (${history.length})`),
       history.map((e) => h('option', { value: e }, e.length > 120 ? e.slice(0, 117) + '…' : e)));
   }
@@ -137,11 +213,10 @@ export function graphPage(root) {
     }
   }
 
-  function persist() {
-    Object.assign(settings, {
+  function current() {
+    return Object.assign(settings, {
       expr: expr.value, range: range.value, end: end.value, step: step.value, dedup: dedup.checked, partial: partial.checked,
     });
-    save(SETTINGS_KEY, settings);
   }
 
   function common() {
@@ -150,15 +225,12 @@ export function graphPage(root) {
 
   async function execute() {
     const query = expr.value.trim();
-    persist();
+    current();
+    page.changed();
     if (query === '') {
       return;
     }
-    history = remember(history, query);
-    save(HISTORY_KEY, history);
-    renderHistory();
-    // the address bar links to this query
-    window.history.replaceState(null, '', location.pathname + toLink({ ...settings, expr: query }));
+    page.remembered(query);
 
     const endTime = parseTime(end.value);
     const rangeSeconds = parseDuration(range.value);
@@ -195,13 +267,13 @@ export function graphPage(root) {
       const count = Array.isArray(result.data.result) ? result.data.result.length : 1;
       const stats = [`Load time: ${Math.round(elapsed)} ms`, `Result series: ${count}`,
         settings.tab === 'graph' ? `Resolution: ${formatDuration(stepSeconds)}` : `Evaluated at ${formatTime(endTime)}`];
-      replace(status, h('div', { id: 'stats', class: 'stats' }, stats.join(' · ')), warningBox(result.warnings, result.infos));
+      replace(status, h('div', { id: 'stats' + suffix, class: 'stats' }, stats.join(' · ')), warningBox(result.warnings, result.infos));
       plot?.destroy();
       plot = null;
       if (settings.tab === 'graph') {
-        plot = renderGraph(output, result.data, endTime - rangeSeconds, endTime);
+        plot = renderGraph(output, result.data, endTime - rangeSeconds, endTime, suffix);
       } else {
-        renderTable(output, result.data);
+        renderTable(output, result.data, suffix);
       }
       output.dataset.state = 'done';
     } catch (error) {
@@ -218,31 +290,42 @@ export function graphPage(root) {
     }
   }
 
+  const removeButton = h('button', { type: 'button', class: 'remove-panel', title: 'Remove this panel', onclick: () => {
+    inFlight?.abort();
+    plot?.destroy();
+    page.remove(panel);
+  } }, 'Remove');
   renderHistory();
-  replace(root,
-    h('section', { class: 'panel' },
-      h('div', { class: 'editor' }, exprBox,
-        h('div', { class: 'editor-buttons' },
-          h('button', { id: 'execute', type: 'button', class: 'primary', onclick: execute }, 'Execute'), historyList)),
-      h('div', { class: 'controls' },
-        h('span', { class: 'tabs' }, tabs.table, tabs.graph),
-        h('label', null, 'Range ', range),
-        h('label', null, 'End ', end),
-        h('label', null, 'Step ', step),
-        h('label', { title: 'Merge the series of replicas (Thanos dedup)' }, dedup, ' Deduplication'),
-        h('label', { title: 'Answer with what arrived when a store fails, with a warning' }, partial, ' Partial response')),
-      status,
-      output));
+  const element = h('section', { id: 'panel' + suffix, class: 'panel' },
+    h('div', { class: 'editor' }, exprBox,
+      h('div', { class: 'editor-buttons' },
+        h('button', { id: 'execute' + suffix, type: 'button', class: 'primary', onclick: execute }, 'Execute'), historyList, removeButton)),
+    h('div', { class: 'controls' },
+      h('span', { class: 'tabs' }, tabs.table, tabs.graph),
+      h('label', null, 'Range ', range),
+      h('label', null, 'End ', end),
+      h('label', null, 'Step ', step),
+      h('label', { title: 'Merge the series of replicas (Thanos dedup)' }, dedup, ' Deduplication'),
+      h('label', { title: 'Answer with what arrived when a store fails, with a warning' }, partial, ' Partial response')),
+    status,
+    output);
   for (const [name, button] of Object.entries(tabs)) {
     button.classList.toggle('active', name === settings.tab);
   }
-  expr.focus();
-  if (linked) {
-    execute();
-  }
+  const panel = {
+    element,
+    settings: current,
+    execute,
+    renderHistory,
+    focus: () => expr.focus(),
+    setRemovable: (removable) => {
+      removeButton.hidden = !removable;
+    },
+  };
+  return panel;
 }
 
-function renderTable(output, data) {
+function renderTable(output, data, suffix) {
   const rows = [];
   switch (data.resultType) {
     case 'vector':
@@ -269,13 +352,13 @@ function renderTable(output, data) {
   }
   const shown = rows.slice(0, TABLE_ROWS);
   replace(output,
-    h('table', { id: 'result-table', class: 'result' },
+    h('table', { id: 'result-table' + suffix, class: 'result' },
       h('tbody', null, shown.map(([series, value]) => h('tr', null,
         h('td', { class: 'series' }, series), h('td', { class: 'value' }, value))))),
     rows.length > shown.length ? h('p', { class: 'muted' }, `Showing ${shown.length} of ${rows.length} series.`) : null);
 }
 
-function renderGraph(output, data, start, end) {
+function renderGraph(output, data, start, end, suffix) {
   if (data.resultType !== 'matrix') {
     replace(output, errorBox(`a graph needs a range query result, got ${data.resultType}`));
     return null;
@@ -293,7 +376,7 @@ function renderGraph(output, data, start, end) {
     }
     return column;
   });
-  const container = h('div', { id: 'graph', class: 'graph' });
+  const container = h('div', { id: 'graph' + suffix, class: 'graph' });
   replace(output, container);
   const width = Math.max(container.clientWidth, 400);
   return new uPlot({

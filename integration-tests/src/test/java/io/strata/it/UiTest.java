@@ -101,6 +101,11 @@ class UiTest {
         assertTrue(single(shown, "complete-function", output).startsWith("rad:function,rate:function,"), output);
         assertEquals(List.of("sum(rate("), shown.get("completed-function"), output);
         assertEquals(List.of("done sum(rate(http_requests_total{code=\"200\"}[5m])) 1"), shown.get("completed-run"), output);
+        assertEquals(List.of("{}\t2"), shown.get("panel-2-table"), output);
+        assertEquals(List.of("g0.expr=sum(rate(http_requests_total{code=\"200\"}[5m])) g0.tab=0 g1.expr=count(http_requests_total) g1.tab=1"),
+                shown.get("panels-link"), output);
+        assertEquals(List.of("2 panels, second: {}\t2"), shown.get("panels-opened"), output);
+        assertEquals(List.of("1 false"), shown.get("panels-after-remove"), output);
 
         assertEquals(List.of("store,unknown"), shown.get("store-types"), output);
         assertEquals(Stream.of(
