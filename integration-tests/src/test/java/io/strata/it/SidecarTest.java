@@ -3,7 +3,9 @@ package io.strata.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -52,6 +54,8 @@ class SidecarTest {
     private Path cutterBucket;
     private StrataProcess cutterSidecar;
     private StrataProcess reloadingSidecar;
+    private HttpServer shop;
+    private long exemplarSeconds;
 
     private static String prometheusConfig(String cluster, String replica, int... targets) {
         StringBuilder sb = new StringBuilder("global:\n  scrape_interval: 1s\n  external_labels:\n    cluster: " + cluster
@@ -115,8 +119,22 @@ class SidecarTest {
         Files.createDirectories(eu1Data);
         backfilledBlock = backfill(eu1Data);
         startPrometheus("eu1", eu1Port, prometheusConfig("eu1", "0", eu1Port));
-        startPrometheus("us1-r0", us1r0Port, prometheusConfig("us1", "0", us1r0Port, us1r1Port));
-        startPrometheus("us1-r1", us1r1Port, prometheusConfig("us1", "1", us1r0Port, us1r1Port));
+        // the us1 pair also scrapes a shop that exposes an exemplar, and keeps exemplars
+        exemplarSeconds = System.currentTimeMillis() / 1000 - 60;
+        shop = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        shop.createContext("/metrics", exchange -> {
+            byte[] body = ("# TYPE checkout counter\n# HELP checkout Checkouts.\ncheckout_total{shop=\"main\"} 17 # {trace_id=\"abc123\"} 1.5 "
+                    + exemplarSeconds + ".25\n# EOF\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        shop.start();
+        String shopJob = "  - job_name: shop\n    static_configs:\n      - targets: ['127.0.0.1:" + shop.getAddress().getPort() + "']\n";
+        startPrometheus("us1-r0", us1r0Port, prometheusConfig("us1", "0", us1r0Port, us1r1Port) + shopJob, "--enable-feature=exemplar-storage");
+        startPrometheus("us1-r1", us1r1Port, prometheusConfig("us1", "1", us1r0Port, us1r1Port) + shopJob, "--enable-feature=exemplar-storage");
 
         bucket = Files.createDirectories(work.resolve("bucket"));
         Path objstore = Files.writeString(work.resolve("bucket.yml"), "type: FILESYSTEM\nconfig:\n  directory: " + bucket + "\n");
@@ -145,10 +163,17 @@ class SidecarTest {
         // both us1 replicas have scraped both targets, eu1 itself
         query.await(WAIT, "5 raw prometheus_tsdb_head_series series",
                 () -> count(body(query, "/api/v1/query?dedup=false&query=" + enc("prometheus_tsdb_head_series")), "\"metric\"") == 5);
+        for (int port : new int[] {us1r0Port, us1r1Port}) {
+            query.await(WAIT, "the shop's exemplar in the Prometheus on port " + port,
+                    () -> get("http://127.0.0.1:" + port + "/api/v1/query_exemplars?query=checkout_total").contains("abc123"));
+        }
     }
 
     @AfterAll
     void stopEverything() throws Exception {
+        if (shop != null) {
+            shop.stop(0);
+        }
         for (StrataProcess p : strata) {
             p.close();
         }
@@ -174,6 +199,29 @@ class SidecarTest {
         assertEquals(2, count(raw, "\"replica\":\"1\""), raw);
         assertEquals(1, count(dedup, "\"cluster\":\"eu1\""), dedup);
         assertEquals(2, count(dedup, "\"cluster\":\"us1\""), dedup);
+    }
+
+    @Test
+    void theQuerierServesTheHaPairsExemplarsDeduplicated() {
+        String path = "/api/v1/query_exemplars?query=" + enc("rate(checkout_total[5m])")
+                + "&start=" + (exemplarSeconds - 600) + "&end=" + (exemplarSeconds + 600);
+        // what Prometheus holds, without its external labels
+        String exemplar = "\"exemplars\":[{\"labels\":{\"trace_id\":\"abc123\"},\"value\":\"1.5\",\"timestamp\":" + exemplarSeconds + ".250}]";
+        String fromPrometheus = get("http://127.0.0.1:" + us1r0Port + path);
+        assertEquals("{\"status\":\"success\",\"data\":[{\"seriesLabels\":{\"__name__\":\"checkout_total\",\"instance\":\"127.0.0.1:"
+                + shop.getAddress().getPort() + "\",\"job\":\"shop\",\"shop\":\"main\"}," + exemplar + "}]}", fromPrometheus);
+        // through the sidecars: the external labels added, the replicas merged into one series and one exemplar
+        String dedup = body(query, path);
+        assertEquals("{\"status\":\"success\",\"data\":[{\"seriesLabels\":{\"__name__\":\"checkout_total\",\"cluster\":\"us1\",\"instance\":\"127.0.0.1:"
+                + shop.getAddress().getPort() + "\",\"job\":\"shop\",\"shop\":\"main\"}," + exemplar + "}]}", dedup);
+        String raw = body(query, path + "&dedup=false");
+        assertEquals(2, count(raw, "\"seriesLabels\""), raw);
+        assertEquals(1, count(raw, "\"replica\":\"0\""), raw);
+        assertEquals(1, count(raw, "\"replica\":\"1\""), raw);
+        String outside = body(query, "/api/v1/query_exemplars?query=checkout_total&start=" + (exemplarSeconds + 60) + "&end=" + (exemplarSeconds + 120));
+        assertEquals("{\"status\":\"success\",\"data\":[]}", outside);
+        String bad = body(query, "/api/v1/query_exemplars?query=" + enc("rate(checkout_total[5m]"));
+        assertTrue(bad.contains("\"errorType\":\"bad_data\""), bad);
     }
 
     @Test

@@ -19,6 +19,18 @@ final class ApiJson {
         g.writeNumber(buf, 0, timestampChars(millis, buf, 0));
     }
 
+    /**
+     * Milliseconds as Prometheus writes an exemplar's time: unix seconds and, unless it is zero, a
+     * three-digit fraction ({@code 1700000000.250}, where a sample's time would be {@code .25}).
+     */
+    static void exemplarTimestamp(JsonGenerator g, long millis) throws IOException {
+        long abs = Math.abs(millis);
+        long fraction = abs % 1000;
+        String text = (millis < 0 ? "-" : "") + abs / 1000 + (fraction == 0 ? "" : fraction < 10 ? ".00" + fraction
+                : fraction < 100 ? ".0" + fraction : "." + fraction);
+        g.writeNumber(text);
+    }
+
     static String timestampText(long millis) {
         char[] buf = new char[24];
         return new String(buf, 0, timestampChars(millis, buf, 0));

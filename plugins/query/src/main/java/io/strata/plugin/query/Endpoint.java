@@ -3,23 +3,24 @@ package io.strata.plugin.query;
 import io.strata.api.labels.Labels;
 import io.strata.api.labels.Matcher;
 import io.strata.api.storage.Queryable;
+import io.strata.plugin.storeapi.ExemplarSource;
 import io.strata.plugin.storeapi.MetricMetadataSource;
 import java.util.List;
 
 /**
  * A data source the querier fans out to, as last seen by the health check: its address, the
  * external label sets and time range it announced, a {@link Queryable} over it, and its metric
- * metadata when it serves the Metadata API (else null).
+ * metadata and exemplars when it serves the Metadata and Exemplars APIs (else null).
  */
 public record Endpoint(String address, String componentType, List<Labels> labelSets, long minTime, long maxTime,
-                       Queryable queryable, MetricMetadataSource metadata) {
+                       Queryable queryable, MetricMetadataSource metadata, ExemplarSource exemplars) {
     public Endpoint {
         labelSets = List.copyOf(labelSets);
     }
 
-    /** An endpoint without metric metadata. */
+    /** An endpoint without metric metadata or exemplars. */
     public Endpoint(String address, String componentType, List<Labels> labelSets, long minTime, long maxTime, Queryable queryable) {
-        this(address, componentType, labelSets, minTime, maxTime, queryable, null);
+        this(address, componentType, labelSets, minTime, maxTime, queryable, null, null);
     }
 
     /** True when the endpoint may hold data for the range (Thanos's time-based pruning). */

@@ -111,7 +111,8 @@ public final class EndpointSet implements AutoCloseable {
             RemoteStore.Info info = s.store.info();
             boolean wasHealthy = healthy(s, now);
             s.endpoint = new Endpoint(s.address, info.componentType(), info.labelSets(), info.minTime(), info.maxTime(),
-                    s.store.queryable(), info.metricMetadata() ? s.store.metricMetadata() : null);
+                    s.store.queryable(), info.metricMetadata() ? s.store.metricMetadata() : null,
+                    info.exemplars() ? s.store.exemplars() : null);
             s.lastSuccess = now;
             s.lastError = null;
             if (!wasHealthy) {

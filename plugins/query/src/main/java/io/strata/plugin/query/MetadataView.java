@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -46,32 +44,11 @@ public final class MetadataView implements MetricMetadataSource {
                 targets.add(e);
             }
         }
-        List<Future<Map<String, List<MetricMetadata>>>> answers = new ArrayList<>();
-        for (Endpoint e : targets) {
-            answers.add(executor.submit(() -> e.metadata().metricMetadata(metric, limit)));
-        }
-        Map<String, LinkedHashSet<MetricMetadata>> merged = new TreeMap<>();
         List<String> warnings = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (int i = 0; i < answers.size(); i++) {
-            try {
-                long wait = Math.max(0, deadline - System.nanoTime());
-                answers.get(i).get(wait, TimeUnit.NANOSECONDS).forEach((name, metas) ->
-                        merged.computeIfAbsent(name, k -> new LinkedHashSet<>()).addAll(metas));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProxyQueryable.EndpointException("interrupted while asking for metadata", e);
-            } catch (Exception e) {
-                answers.get(i).cancel(true);
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-                String message = "endpoint " + targets.get(i).address() + ": metadata: "
-                        + (cause instanceof java.util.concurrent.TimeoutException ? "timed out after " + timeoutMillis + "ms"
-                        : cause.getMessage() == null ? cause.toString() : cause.getMessage());
-                if (!partialResponse) {
-                    throw new ProxyQueryable.EndpointException(message, cause);
-                }
-                warnings.add(message);
-            }
+        Map<String, LinkedHashSet<MetricMetadata>> merged = new TreeMap<>();
+        for (Map<String, List<MetricMetadata>> answer : EndpointCalls.each(targets, e -> e.metadata().metricMetadata(metric, limit),
+                executor, timeoutMillis, partialResponse, "metadata", warnings)) {
+            answer.forEach((name, metas) -> merged.computeIfAbsent(name, k -> new LinkedHashSet<>()).addAll(metas));
         }
         Map<String, List<MetricMetadata>> out = new TreeMap<>();
         for (Map.Entry<String, LinkedHashSet<MetricMetadata>> e : merged.entrySet()) {

@@ -11,7 +11,9 @@ import io.strata.api.plugin.PluginContext;
 import io.strata.api.storage.LabelHints;
 import io.strata.api.storage.Querier;
 import io.strata.api.storage.Queryable;
+import io.strata.plugin.storeapi.Exemplar;
 import io.strata.plugin.storeapi.MetricMetadata;
+import io.strata.plugin.storeapi.SeriesExemplars;
 import io.strata.api.storage.SelectHints;
 import io.strata.api.storage.Series;
 import io.strata.api.storage.SeriesSet;
@@ -68,7 +70,18 @@ public final class PrometheusHttpApi {
      */
     public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent,
                              MetadataView metadata, boolean partialByDefault) {
+        this(source, defaults, maxConcurrent, metadata, null, List.of(), partialByDefault);
+    }
+
+    /**
+     * @param exemplars          where {@code /api/v1/query_exemplars} reads, or null to answer it empty
+     * @param replicaLabels      the replica labels exemplars are deduplicated by, unless the request names its own
+     */
+    public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent,
+                             MetadataView metadata, ExemplarsView exemplars, List<String> replicaLabels, boolean partialByDefault) {
         this.metadata = metadata;
+        this.exemplars = exemplars;
+        this.replicaLabels = List.copyOf(replicaLabels);
         this.partialByDefault = partialByDefault;
         if (maxConcurrent <= 0) {
             throw new IllegalArgumentException("max concurrent queries must be positive, got " + maxConcurrent);
@@ -79,6 +92,8 @@ public final class PrometheusHttpApi {
     }
 
     private final MetadataView metadata;
+    private final ExemplarsView exemplars;
+    private final List<String> replicaLabels;
     private final boolean partialByDefault;
 
     /** Registers the routes; returns the registrations to close on stop. */
@@ -92,10 +107,7 @@ public final class PrometheusHttpApi {
         r.add(context.route("/api/v1/format_query", handler(this::formatQuery)));
         r.add(context.route("/api/v1/parse_query", handler(this::parseQuery)));
         r.add(context.route("/api/v1/metadata", handler(this::metadata)));
-        r.add(context.route("/api/v1/query_exemplars", handler((req, g) -> {
-            g.writeArrayFieldStart("data");
-            g.writeEndArray();
-        })));
+        r.add(context.route("/api/v1/query_exemplars", handler(this::exemplars)));
         return r;
     }
 
@@ -311,6 +323,53 @@ public final class PrometheusHttpApi {
             g.writeEndArray();
         }
         g.writeEndObject();
+        annotations(g, answer.warnings(), List.of());
+    }
+
+    /**
+     * {@code /api/v1/query_exemplars}: the exemplars of the series the query's selectors select, in
+     * [start, end], as Prometheus answers (plus Thanos's dedup, partial_response and replicaLabels[]).
+     */
+    private void exemplars(HttpRequest req, JsonGenerator g) throws Exception {
+        String query = required(req, "query");
+        try {
+            Parser.parse(query);
+        } catch (ParseException e) {
+            throw new ApiException(ApiException.BAD_DATA, e.getMessage());
+        }
+        Range r = range(req);
+        RequestOptions options = requestOptions(req);
+        List<String> dedupBy = !options.dedup() ? List.of() : options.replicaLabels().isEmpty() ? replicaLabels : options.replicaLabels();
+        ExemplarsView.Answer answer;
+        if (exemplars == null) {
+            answer = new ExemplarsView.Answer(List.of(), List.of());
+        } else {
+            try {
+                answer = exemplars.exemplars(query, r.start, r.end, dedupBy,
+                        options.partialResponse() == null ? partialByDefault : options.partialResponse());
+            } catch (ProxyQueryable.EndpointException e) {
+                throw new ApiException(ApiException.INTERNAL, e.getMessage());
+            }
+        }
+        g.writeArrayFieldStart("data");
+        for (SeriesExemplars s : answer.series()) {
+            g.writeStartObject();
+            g.writeFieldName("seriesLabels");
+            ApiJson.labels(g, s.seriesLabels());
+            g.writeArrayFieldStart("exemplars");
+            for (Exemplar e : s.exemplars()) {
+                g.writeStartObject();
+                g.writeFieldName("labels");
+                ApiJson.labels(g, e.labels());
+                g.writeStringField("value", ApiJson.value(e.value()));
+                g.writeFieldName("timestamp");
+                ApiJson.exemplarTimestamp(g, e.timestampMillis());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         annotations(g, answer.warnings(), List.of());
     }
 

@@ -7,6 +7,7 @@ import io.strata.api.plugin.Role;
 import io.strata.api.storage.Querier;
 import io.strata.api.storage.Queryable;
 import io.strata.plugin.storeapi.EndpointInfo;
+import io.strata.plugin.storeapi.ExemplarSource;
 import io.strata.plugin.storeapi.MetricMetadataSource;
 import io.strata.plugin.storeapi.SeriesOptions;
 import io.strata.plugin.storeapi.StoreApiClient;
@@ -67,12 +68,17 @@ public final class QueryPlugin implements Plugin {
                 EndpointInfo i = client.info();
                 withoutReplicaLabels = i.supportsWithoutReplicaLabels();
                 return new Info(i.componentType(), i.labelSets(), i.storeApi() ? i.minTime() : Long.MAX_VALUE,
-                        i.storeApi() ? i.maxTime() : Long.MIN_VALUE, i.metricMetadata());
+                        i.storeApi() ? i.maxTime() : Long.MIN_VALUE, i.metricMetadata(), i.exemplars());
             }
 
             @Override
             public MetricMetadataSource metricMetadata() {
                 return client::metricMetadata;
+            }
+
+            @Override
+            public ExemplarSource exemplars() {
+                return client::exemplars;
             }
 
             @Override

@@ -68,12 +68,14 @@ public final class QueryRole implements Role {
                 config.getDuration("default-evaluation-interval").toMillis(), () -> false);
         // metric metadata of the endpoints that serve it (sidecars: their Prometheus's), merged
         MetadataView metadata = new MetadataView(endpoints::healthy, selectPool, selectTimeout);
+        // and exemplars, replicas deduplicated as series are
+        ExemplarsView exemplars = new ExemplarsView(endpoints::healthy, selectPool, selectTimeout);
         PrometheusHttpApi api = new PrometheusHttpApi(request -> {
             List<String> replicaLabels = request.replicaLabels().isEmpty() ? defaultReplicaLabels : request.replicaLabels();
             boolean partial = request.partialResponse() == null ? partialDefault : request.partialResponse();
             return new ProxyQueryable(endpoints::healthy, selectPool, request.dedup() ? dedup : null, chain, replicaLabels,
                     partial, selectTimeout);
-        }, options, config.getInt("max-concurrent"), metadata, partialDefault);
+        }, options, config.getInt("max-concurrent"), metadata, exemplars, defaultReplicaLabels, partialDefault);
         registrations.addAll(api.register(context));
         // the merged, deduplicated view with the default settings, for StoreAPI and remote read
         ProxyQueryable view = new ProxyQueryable(endpoints::healthy, selectPool, dedup, chain, defaultReplicaLabels,
@@ -85,7 +87,8 @@ public final class QueryRole implements Role {
         }
         if (config.getBoolean("store-api.enabled")) {
             // queriers stack: this one's merged, deduplicated view is itself a StoreAPI endpoint
-            StoreApiServer server = new StoreApiServer(chunkView, Labels.EMPTY, "query", this::timeRange).withMetricMetadata(metadata);
+            StoreApiServer server = new StoreApiServer(chunkView, Labels.EMPTY, "query", this::timeRange).withMetricMetadata(metadata)
+                    .withExemplars((query, start, end) -> exemplars.exemplars(query, start, end, defaultReplicaLabels, partialDefault).series());
             for (Object service : server.services()) {
                 registrations.add(context.grpcService(service));
             }

@@ -31,7 +31,7 @@ final class MetadataViewTest {
         Queryable none = (mint, maxt) -> {
             throw new AssertionError("metadata reads no series");
         };
-        return new Endpoint(address, "sidecar", List.of(), 0, 1, none, metadata);
+        return new Endpoint(address, "sidecar", List.of(), 0, 1, none, metadata, null);
     }
 
     /** An HA pair (the same metadata twice), a Prometheus with newer help text, and a store without metadata. */

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param supportsWithoutReplicaLabels true when it honours {@code without_replica_labels}
  * @param supportsSharding             true when it honours shard information
  * @param metricMetadata               true when it serves the Metadata API
+ * @param exemplars                    true when it serves the Exemplars API
  */
 public record EndpointInfo(String componentType, List<Labels> labelSets, boolean storeApi, long minTime, long maxTime,
-                           boolean supportsWithoutReplicaLabels, boolean supportsSharding, boolean metricMetadata) {
+                           boolean supportsWithoutReplicaLabels, boolean supportsSharding, boolean metricMetadata,
+                           boolean exemplars) {
     public EndpointInfo {
         Objects.requireNonNull(componentType, "componentType");
         labelSets = List.copyOf(labelSets);

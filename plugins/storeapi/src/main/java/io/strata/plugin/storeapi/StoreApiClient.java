@@ -28,6 +28,9 @@ import io.strata.plugin.storeapi.internal.SeriesWire;
 import io.strata.proto.thanos.info.InfoGrpc;
 import io.strata.proto.thanos.info.InfoRequest;
 import io.strata.proto.thanos.info.InfoResponse;
+import io.strata.proto.thanos.exemplars.ExemplarsGrpc;
+import io.strata.proto.thanos.exemplars.ExemplarsRequest;
+import io.strata.proto.thanos.exemplars.ExemplarsResponse;
 import io.strata.proto.thanos.metadata.Meta;
 import io.strata.proto.thanos.metadata.MetadataGrpc;
 import io.strata.proto.thanos.metadata.MetricMetadataRequest;
@@ -148,7 +151,38 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
             sets.add(ProtoConversions.labels(s.getLabelsList()));
         }
         return new EndpointInfo(r.getComponentType(), sets, r.hasStore(), r.getStore().getMinTime(), r.getStore().getMaxTime(),
-                r.getStore().getSupportsWithoutReplicaLabels(), r.getStore().getSupportsSharding(), r.hasMetricMetadata());
+                r.getStore().getSupportsWithoutReplicaLabels(), r.getStore().getSupportsSharding(), r.hasMetricMetadata(),
+                r.hasExemplars());
+    }
+
+    /**
+     * The endpoint's exemplars (Thanos {@code Exemplars.Exemplars}) of the series the query's selectors
+     * select, in [startMillis, endMillis]; series labels as the endpoint gives them (external labels included).
+     */
+    public List<SeriesExemplars> exemplars(String query, long startMillis, long endMillis) {
+        ExemplarsGrpc.ExemplarsBlockingStub stub = ExemplarsGrpc.newBlockingStub(channel);
+        if (!timeout.isZero()) {
+            stub = stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        List<SeriesExemplars> out = new ArrayList<>();
+        try {
+            Iterator<ExemplarsResponse> answer = stub.exemplars(ExemplarsRequest.newBuilder()
+                    .setQuery(query).setStart(startMillis).setEnd(endMillis).build());
+            while (answer.hasNext()) {
+                ExemplarsResponse r = answer.next();
+                if (!r.hasData()) {
+                    continue;
+                }
+                List<Exemplar> exemplars = new ArrayList<>(r.getData().getExemplarsCount());
+                for (io.strata.proto.thanos.exemplars.Exemplar e : r.getData().getExemplarsList()) {
+                    exemplars.add(new Exemplar(ProtoConversions.labels(e.getLabels().getLabelsList()), e.getValue(), e.getTs()));
+                }
+                out.add(new SeriesExemplars(ProtoConversions.labels(r.getData().getSeriesLabels().getLabelsList()), exemplars));
+            }
+        } catch (StatusRuntimeException e) {
+            throw new StoreApiException(address, e.getStatus(), e);
+        }
+        return out;
     }
 
     /**

@@ -5,10 +5,12 @@ import io.strata.api.labels.Labels;
 import io.strata.api.storage.ChunkQueryable;
 import io.strata.plugin.storeapi.internal.ExternalLabels;
 import io.strata.plugin.storeapi.internal.InfoService;
+import io.strata.plugin.storeapi.internal.ExemplarsService;
 import io.strata.plugin.storeapi.internal.MetadataService;
 import io.strata.plugin.storeapi.internal.ProtoConversions;
 import io.strata.plugin.storeapi.internal.StoreService;
 import io.strata.proto.thanos.info.InfoResponse;
+import io.strata.proto.thanos.info.ExemplarsInfo;
 import io.strata.proto.thanos.info.MetricMetadataInfo;
 import io.strata.proto.thanos.info.StoreInfo;
 import io.strata.proto.thanos.info.TSDBInfo;
@@ -47,6 +49,7 @@ public final class StoreApiServer {
     private final StoreService storeService;
     private final InfoService infoService;
     private volatile MetadataService metadataService;
+    private volatile ExemplarsService exemplarsService;
 
     /**
      * @param source         the series to serve
@@ -86,10 +89,25 @@ public final class StoreApiServer {
         return this;
     }
 
-    /** The services: Store, Info, and Metadata when {@link #withMetricMetadata} gave a source. */
+    /**
+     * Serves {@code thanos.Exemplars} from {@code exemplars} too, their series with the external labels
+     * (and says so in Info, with this server's time range); call before {@link #services()}.
+     */
+    public StoreApiServer withExemplars(ExemplarSource exemplars) {
+        this.exemplarsService = new ExemplarsService(Objects.requireNonNull(exemplars, "exemplars"), externalLabels);
+        return this;
+    }
+
+    /** The services: Store, Info, and Metadata and Exemplars when they were given sources. */
     public List<BindableService> services() {
-        MetadataService m = metadataService;
-        return m == null ? List.of(storeService, infoService) : List.of(storeService, infoService, m);
+        List<BindableService> out = new java.util.ArrayList<>(List.of(storeService, infoService));
+        if (metadataService != null) {
+            out.add(metadataService);
+        }
+        if (exemplarsService != null) {
+            out.add(exemplarsService);
+        }
+        return List.copyOf(out);
     }
 
     public ChunkQueryable source() {
@@ -117,6 +135,9 @@ public final class StoreApiServer {
                 .addTsdbInfos(TSDBInfo.newBuilder().setLabels(set).setMinTime(range.minTime()).setMaxTime(range.maxTime())));
         if (metadataService != null) {
             b.setMetricMetadata(MetricMetadataInfo.getDefaultInstance());
+        }
+        if (exemplarsService != null) {
+            b.setExemplars(ExemplarsInfo.newBuilder().setMinTime(range.minTime()).setMaxTime(range.maxTime()));
         }
         return b.build();
     }

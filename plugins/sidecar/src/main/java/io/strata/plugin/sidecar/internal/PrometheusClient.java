@@ -2,7 +2,9 @@ package io.strata.plugin.sidecar.internal;
 
 import io.strata.api.labels.Labels;
 import io.strata.api.labels.Matcher;
+import io.strata.plugin.storeapi.Exemplar;
 import io.strata.plugin.storeapi.MetricMetadata;
+import io.strata.plugin.storeapi.SeriesExemplars;
 import io.strata.proto.prometheus.ReadRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +146,60 @@ final class PrometheusClient {
             out.put(String.valueOf(e.getKey()), list);
         }
         return out;
+    }
+
+    /**
+     * Prometheus's exemplars ({@code /api/v1/query_exemplars}) of the series the query selects, in
+     * [startMillis, endMillis]. A query Prometheus rejects is an {@link IllegalArgumentException}
+     * with its message.
+     */
+    List<SeriesExemplars> exemplars(String query, long startMillis, long endMillis) throws IOException {
+        String path = "/api/v1/query_exemplars?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&start=" + seconds(startMillis) + "&end=" + seconds(endMillis);
+        HttpResponse<byte[]> r = send(get(path), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 400) {
+            Object root = JsonTree.parse(r.body());
+            Object error = root instanceof Map<?, ?> m ? m.get("error") : null;
+            throw new IllegalArgumentException(error == null ? new String(r.body(), StandardCharsets.UTF_8).trim() : String.valueOf(error));
+        }
+        if (r.statusCode() != 200) {
+            throw new IOException("query_exemplars: HTTP " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8).trim());
+        }
+        Object data = JsonTree.data(r.body(), "query_exemplars");
+        List<SeriesExemplars> out = new ArrayList<>();
+        if (data == null) {
+            return out;
+        }
+        if (!(data instanceof List<?> series)) {
+            throw new IOException("query_exemplars: expected a list of series");
+        }
+        for (Object o : series) {
+            if (!(o instanceof Map<?, ?> s) || !(s.get("exemplars") instanceof List<?> list)) {
+                throw new IOException("query_exemplars: expected series with seriesLabels and exemplars");
+            }
+            List<Exemplar> exemplars = new ArrayList<>(list.size());
+            for (Object e : list) {
+                if (!(e instanceof Map<?, ?> x) || !(x.get("timestamp") instanceof Number ts)) {
+                    throw new IOException("query_exemplars: expected exemplars with labels, value and timestamp");
+                }
+                exemplars.add(new Exemplar(labelMap(x.get("labels")), Double.parseDouble(String.valueOf(x.get("value"))),
+                        Math.round(ts.doubleValue() * 1000)));
+            }
+            out.add(new SeriesExemplars(labelMap(s.get("seriesLabels")), exemplars));
+        }
+        return out;
+    }
+
+    private static Labels labelMap(Object o) throws IOException {
+        if (o == null) {
+            return Labels.EMPTY;
+        }
+        if (!(o instanceof Map<?, ?> m)) {
+            throw new IOException("query_exemplars: expected labels as an object");
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        m.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+        return Labels.fromMap(labels);
     }
 
     private static String text(Object o) {

@@ -153,9 +153,9 @@ public final class SidecarRole implements Role {
         }
         externalLabels = awaitExternalLabels();
         RemoteReadChunkSource source = new RemoteReadChunkSource(prometheus, responseType, minTime::millis, maxFrameBytes);
-        // Prometheus's metric metadata is served too (Thanos's Metadata API), for the querier's /api/v1/metadata
+        // Prometheus's metric metadata and exemplars are served too (Thanos's Metadata and Exemplars APIs)
         StoreApiServer server = new StoreApiServer(source, externalLabels, "sidecar", this::timeRange)
-                .withMetricMetadata(prometheus::metricMetadata);
+                .withMetricMetadata(prometheus::metricMetadata).withExemplars(prometheus::exemplars);
         for (var service : server.services()) {
             registrations.add(context.grpcService(service));
         }

@@ -52,7 +52,7 @@ class SidecarRoleTest {
         try {
             role.start();
             assertTrue(role.ready());
-            assertEquals(3, context.services.size(), "Store, Info and Metadata");
+            assertEquals(4, context.services.size(), "Store, Info, Metadata and Exemplars");
             try (LoopbackGrpcServer grpc = new LoopbackGrpcServer(List.copyOf(context.services))) {
                 ManagedChannel channel = ManagedChannelBuilder.forTarget(grpc.address()).usePlaintext().build();
                 try {
@@ -62,6 +62,7 @@ class SidecarRoleTest {
                     assertEquals("eu1", info.getLabelSets(0).getLabels(0).getValue());
                     assertEquals(Long.MAX_VALUE, info.getStore().getMaxTime());
                     assertTrue(info.hasMetricMetadata(), "the sidecar serves its Prometheus's metadata");
+                    assertTrue(info.hasExemplars(), "and its exemplars");
                 } finally {
                     channel.shutdownNow();
                 }
