@@ -215,7 +215,7 @@ async function candidates(context, source) {
 }
 
 /**
- * Adds completion to an expression textarea. Returns {isOpen, handleKey}: the editor's keydown
+ * Adds completion to an expression textarea. Returns {handleKey}: the editor's keydown
  * handler calls handleKey first and stops when it returns true (the key was the dropdown's).
  */
 export function attachCompletion(textarea, container, id = 'completions') {
@@ -299,7 +299,6 @@ export function attachCompletion(textarea, container, id = 'completions') {
   textarea.addEventListener('click', update);
 
   return {
-    isOpen: () => !list.hidden,
     handleKey(e) {
       if (list.hidden) {
         if (e.key === ' ' && e.ctrlKey) {

@@ -7,29 +7,46 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** One call to each of several endpoints, in parallel, under one deadline, as the metadata and exemplar views make them. */
+/**
+ * One call to each healthy endpoint that serves an API, in parallel, under one deadline, as the
+ * metadata and exemplar views make them.
+ */
 final class EndpointCalls {
-    private EndpointCalls() {
+    private final Supplier<List<Endpoint>> endpoints;
+    private final ExecutorService executor;
+    private final long timeoutMillis;
+
+    EndpointCalls(Supplier<List<Endpoint>> endpoints, ExecutorService executor, long timeoutMillis) {
+        this.endpoints = endpoints;
+        this.executor = executor;
+        this.timeoutMillis = timeoutMillis;
     }
 
-    /** The call to make to one endpoint. */
+    /** The call to make to one endpoint's API. */
     @FunctionalInterface
-    interface Call<T> {
-        T apply(Endpoint endpoint) throws Exception;
+    interface Call<A, T> {
+        T apply(A api) throws Exception;
     }
 
     /**
-     * The answers of the endpoints that answered within {@code timeoutMillis}, in endpoint order. An
-     * endpoint that failed or did not answer adds a warning naming it and {@code what} to
-     * {@code warnings} under partial response, and otherwise ends the call with an
+     * The answers of the endpoints whose {@code api} is not null that answered within the timeout,
+     * in endpoint order. An endpoint that failed or did not answer adds a warning naming it and
+     * {@code what} to {@code warnings} under partial response, and otherwise ends the call with an
      * {@link ProxyQueryable.EndpointException}.
      */
-    static <T> List<T> each(List<Endpoint> targets, Call<T> call, ExecutorService executor, long timeoutMillis,
-                            boolean partialResponse, String what, List<String> warnings) {
+    <A, T> List<T> each(Function<Endpoint, A> api, Call<A, T> call, boolean partialResponse, String what, List<String> warnings) {
+        List<Endpoint> targets = new ArrayList<>();
+        for (Endpoint e : endpoints.get()) {
+            if (api.apply(e) != null) {
+                targets.add(e);
+            }
+        }
         List<Future<T>> futures = new ArrayList<>(targets.size());
         for (Endpoint e : targets) {
-            futures.add(executor.submit(() -> call.apply(e)));
+            futures.add(executor.submit(() -> call.apply(api.apply(e))));
         }
         List<T> out = new ArrayList<>(targets.size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

@@ -23,30 +23,20 @@ public final class ExemplarsView {
     public record Answer(List<SeriesExemplars> series, List<String> warnings) {
     }
 
-    private final Supplier<List<Endpoint>> endpoints;
-    private final ExecutorService executor;
-    private final long timeoutMillis;
+    private final EndpointCalls calls;
 
     public ExemplarsView(Supplier<List<Endpoint>> endpoints, ExecutorService executor, long timeoutMillis) {
-        this.endpoints = endpoints;
-        this.executor = executor;
-        this.timeoutMillis = timeoutMillis;
+        this.calls = new EndpointCalls(endpoints, executor, timeoutMillis);
     }
 
     /**
      * @param replicaLabels labels removed from series labels (empty: no deduplication)
      */
     public Answer exemplars(String query, long startMillis, long endMillis, List<String> replicaLabels, boolean partialResponse) {
-        List<Endpoint> targets = new ArrayList<>();
-        for (Endpoint e : endpoints.get()) {
-            if (e.exemplars() != null) {
-                targets.add(e);
-            }
-        }
         List<String> warnings = new ArrayList<>();
         Map<Labels, LinkedHashSet<Exemplar>> merged = new TreeMap<>();
-        for (List<SeriesExemplars> answer : EndpointCalls.each(targets, e -> e.exemplars().exemplars(query, startMillis, endMillis),
-                executor, timeoutMillis, partialResponse, "exemplars", warnings)) {
+        for (List<SeriesExemplars> answer : calls.each(Endpoint::exemplars, x -> x.exemplars(query, startMillis, endMillis),
+                partialResponse, "exemplars", warnings)) {
             for (SeriesExemplars s : answer) {
                 merged.computeIfAbsent(s.seriesLabels().without(replicaLabels), k -> new LinkedHashSet<>()).addAll(s.exemplars());
             }

@@ -21,14 +21,10 @@ public final class MetadataView implements MetricMetadataSource {
     public record Answer(Map<String, List<MetricMetadata>> metadata, List<String> warnings) {
     }
 
-    private final Supplier<List<Endpoint>> endpoints;
-    private final ExecutorService executor;
-    private final long timeoutMillis;
+    private final EndpointCalls calls;
 
     public MetadataView(Supplier<List<Endpoint>> endpoints, ExecutorService executor, long timeoutMillis) {
-        this.endpoints = endpoints;
-        this.executor = executor;
-        this.timeoutMillis = timeoutMillis;
+        this.calls = new EndpointCalls(endpoints, executor, timeoutMillis);
     }
 
     /**
@@ -38,16 +34,10 @@ public final class MetadataView implements MetricMetadataSource {
      * @param partialResponse true: failing endpoints become warnings; false: the first failure is thrown
      */
     public Answer metadata(String metric, int limit, int limitPerMetric, boolean partialResponse) {
-        List<Endpoint> targets = new ArrayList<>();
-        for (Endpoint e : endpoints.get()) {
-            if (e.metadata() != null) {
-                targets.add(e);
-            }
-        }
         List<String> warnings = new ArrayList<>();
         Map<String, LinkedHashSet<MetricMetadata>> merged = new TreeMap<>();
-        for (Map<String, List<MetricMetadata>> answer : EndpointCalls.each(targets, e -> e.metadata().metricMetadata(metric, limit),
-                executor, timeoutMillis, partialResponse, "metadata", warnings)) {
+        for (Map<String, List<MetricMetadata>> answer : calls.each(Endpoint::metadata, m -> m.metricMetadata(metric, limit),
+                partialResponse, "metadata", warnings)) {
             answer.forEach((name, metas) -> merged.computeIfAbsent(name, k -> new LinkedHashSet<>()).addAll(metas));
         }
         Map<String, List<MetricMetadata>> out = new TreeMap<>();

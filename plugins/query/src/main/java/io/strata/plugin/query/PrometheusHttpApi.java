@@ -61,20 +61,13 @@ public final class PrometheusHttpApi {
      * @param maxConcurrent queries evaluated at once; more wait for a slot until their timeout
      */
     public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent) {
-        this(source, defaults, maxConcurrent, null, true);
+        this(source, defaults, maxConcurrent, null, null, List.of(), true);
     }
 
     /**
      * @param metadata           where {@code /api/v1/metadata} reads, or null to answer it empty
-     * @param partialByDefault   whether a failing endpoint is a warning (not an error) when the request does not say
-     */
-    public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent,
-                             MetadataView metadata, boolean partialByDefault) {
-        this(source, defaults, maxConcurrent, metadata, null, List.of(), partialByDefault);
-    }
-
-    /**
      * @param exemplars          where {@code /api/v1/query_exemplars} reads, or null to answer it empty
+     * @param partialByDefault   whether a failing endpoint is a warning (not an error) when the request does not say
      * @param replicaLabels      the replica labels exemplars are deduplicated by, unless the request names its own
      */
     public PrometheusHttpApi(Function<RequestOptions, Queryable> source, QueryOptions defaults, int maxConcurrent,

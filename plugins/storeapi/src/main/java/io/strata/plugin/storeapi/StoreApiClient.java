@@ -129,17 +129,18 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
         return timeout.isZero() ? CallOptions.DEFAULT : CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** The stub with the call deadline, when there is one. */
+    private <S extends io.grpc.stub.AbstractStub<S>> S withTimeout(S stub) {
+        return timeout.isZero() ? stub : stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private StoreGrpc.StoreBlockingStub store() {
-        StoreGrpc.StoreBlockingStub s = StoreGrpc.newBlockingStub(channel);
-        return timeout.isZero() ? s : s.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return withTimeout(StoreGrpc.newBlockingStub(channel));
     }
 
     /** Asks the endpoint's Info service what it serves. */
     public EndpointInfo info() {
-        InfoGrpc.InfoBlockingStub stub = InfoGrpc.newBlockingStub(channel);
-        if (!timeout.isZero()) {
-            stub = stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        InfoGrpc.InfoBlockingStub stub = withTimeout(InfoGrpc.newBlockingStub(channel));
         InfoResponse r;
         try {
             r = stub.info(InfoRequest.getDefaultInstance());
@@ -160,10 +161,7 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
      * select, in [startMillis, endMillis]; series labels as the endpoint gives them (external labels included).
      */
     public List<SeriesExemplars> exemplars(String query, long startMillis, long endMillis) {
-        ExemplarsGrpc.ExemplarsBlockingStub stub = ExemplarsGrpc.newBlockingStub(channel);
-        if (!timeout.isZero()) {
-            stub = stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        ExemplarsGrpc.ExemplarsBlockingStub stub = withTimeout(ExemplarsGrpc.newBlockingStub(channel));
         List<SeriesExemplars> out = new ArrayList<>();
         try {
             Iterator<ExemplarsResponse> answer = stub.exemplars(ExemplarsRequest.newBuilder()
@@ -190,10 +188,7 @@ public final class StoreApiClient implements ChunkQueryable, Queryable, AutoClos
      * answer's frames; {@code metric} empty for all, {@code limit} 0 for no limit.
      */
     public Map<String, List<MetricMetadata>> metricMetadata(String metric, int limit) {
-        MetadataGrpc.MetadataBlockingStub stub = MetadataGrpc.newBlockingStub(channel);
-        if (!timeout.isZero()) {
-            stub = stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        MetadataGrpc.MetadataBlockingStub stub = withTimeout(MetadataGrpc.newBlockingStub(channel));
         Map<String, List<MetricMetadata>> out = new java.util.TreeMap<>();
         try {
             Iterator<MetricMetadataResponse> answer = stub.metricMetadata(MetricMetadataRequest.newBuilder()
